@@ -1,0 +1,3 @@
+from ab_lint.cli import main
+
+main()

@@ -1,0 +1,33 @@
+"""Problems met while reading the repository: reported, never raised past the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int | None
+    message: str
+
+
+@dataclass
+class Diagnostics:
+    root: Path
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.items.append(Diagnostic(self.relative(path), line, message))
+
+    def relative(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+class InputError(Exception):
+    """The input cannot be linted at all (exit code 2)."""

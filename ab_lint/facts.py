@@ -1,0 +1,240 @@
+"""The model flattened into the facts of the JSON contract, and the phase function of LABELS.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ab_lint.discover import Target, Workspace
+from ab_lint.loader import Loader
+from ab_lint.model import (
+    BLOCK_TIME_NAMES,
+    NONE,
+    PARACHAIN_SYSTEM,
+    Located,
+    NodeModel,
+    RuntimeModel,
+    at,
+    from_resolved,
+    last_expression,
+    millis,
+    params_struct,
+    ref_time_ms,
+    source_text,
+    struct_fields,
+    token_texts,
+)
+from ab_lint.rust.consts import Named
+from ab_lint.rust.evaluate import Unresolved
+
+RUNTIME_FACTS = (
+    "consensus", "unincluded_segment_capacity", "block_processing_velocity",
+    "relay_chain_slot_duration_millis", "millisecs_per_block", "slot_duration", "consensus_hook",
+    "check_associated_relay_number", "allow_multiple_blocks_per_slot", "minimum_period_ms",
+    "aura_unincluded_segment_api", "check_inherents_in_validate_block", "aura_api_slot_duration",
+    "cumulus_primitives_aura_dep", "cumulus_primitives_aura_std", "max_block_ref_time_ms",
+)
+NODE_FACTS = ("collator", "authoring_duration_ms", "para_backend_passed", "code_hash_provider")
+
+
+@dataclass
+class TargetFacts:
+    runtime_dir: str
+    runtime_crate: str
+    node_dir: str | None
+    facts: dict[str, Located] = field(default_factory=dict)
+    node_facts: dict[str, Located] | None = None
+
+    def value(self, name: str) -> object:
+        located = self.facts.get(name)
+        return located.value if located else None
+
+    @property
+    def phase(self) -> int | None:
+        return phase(self)
+
+
+def phase(t: TargetFacts) -> int | None:
+    """LABELS.md, exactly: null for non-Aura runtimes, else the last phase fully met."""
+    f = t.value
+    if f("consensus") != "aura":
+        return None
+    p1 = (f("consensus_hook") == "FixedVelocityConsensusHook"
+          and f("check_associated_relay_number") == "RelayNumberMonotonicallyIncreases"
+          and f("aura_unincluded_segment_api") is True
+          and f("cumulus_primitives_aura_dep") is True
+          and f("cumulus_primitives_aura_std") is True
+          and f("check_inherents_in_validate_block") is not True
+          and f("relay_chain_slot_duration_millis") == 6000)
+    node = t.node_facts
+    p2 = p1 and (node is None or (
+        node["collator"].value in ("lookahead", "slot_based")
+        and node["para_backend_passed"].value is True
+        and node["code_hash_provider"].value is True))
+    capacity, block_time = f("unincluded_segment_capacity"), f("millisecs_per_block")
+    p3 = (p2 and f("allow_multiple_blocks_per_slot") is True
+          and isinstance(capacity, int) and capacity > 1
+          and isinstance(block_time, int) and block_time <= 6000
+          and f("minimum_period_ms") == 0)
+    return 3 if p3 else 2 if p2 else 1 if p1 else 0
+
+
+def collect(workspace: Workspace) -> list[TargetFacts]:
+    loader = Loader(workspace)
+    return [target_facts(loader, workspace, t) for t in workspace.targets]
+
+
+def target_facts(loader: Loader, workspace: Workspace, target: Target) -> TargetFacts:
+    rel = workspace.diags.relative
+    out = TargetFacts(rel(target.runtime.dir) or ".", target.runtime.name,
+                      rel(target.node.dir) if target.node else None)
+    rt = RuntimeModel(loader, target.runtime)
+    out.facts = runtime_facts(rt)
+    if target.node is not None:
+        out.node_facts = node_facts(NodeModel(loader, target.node, target.runtime))
+    return out
+
+
+def runtime_facts(rt: RuntimeModel) -> dict[str, Located]:
+    facts: dict[str, Located] = dict.fromkeys(RUNTIME_FACTS, NONE)
+    aura = rt.pallet_config("pallet_aura")
+    timestamp = rt.pallet_config("pallet_timestamp")
+    aura_api = rt.runtime_api("AuraApi")
+    facts["consensus"] = _consensus(rt, aura, aura_api)
+
+    hook_head, hook = rt.consensus_hook()
+    facts["consensus_hook"] = hook_head
+    relay, velocity, capacity = rt.hook_args(hook)
+    facts["relay_chain_slot_duration_millis"] = relay
+    facts["block_processing_velocity"] = velocity
+    facts["unincluded_segment_capacity"] = capacity
+
+    system = rt.pallet_config(PARACHAIN_SYSTEM)
+    relay_check = rt.assoc_value(system, "CheckAssociatedRelayNumber")
+    if relay_check is not None:
+        facts["check_associated_relay_number"] = from_resolved(relay_check, _head(relay_check))
+
+    allow = _safe(lambda: rt.assoc_value(aura, "AllowMultipleBlocksPerSlot"))
+    if allow is not None and isinstance(allow.value, bool):
+        facts["allow_multiple_blocks_per_slot"] = from_resolved(allow)
+    minimum = _safe(lambda: rt.assoc_value(timestamp, "MinimumPeriod"))
+    if minimum is not None and isinstance(minimum.value, int):
+        facts["minimum_period_ms"] = from_resolved(minimum)
+
+    block_time = _safe(lambda: rt.find_const(BLOCK_TIME_NAMES))
+    slot = _safe(lambda: rt.find_const(("SLOT_DURATION",)))
+    if block_time is None and slot is not None and slot.origin is None:
+        block_time = None
+    if block_time is not None and isinstance(block_time.value, int):
+        facts["millisecs_per_block"] = from_resolved(block_time)
+    if slot is not None and isinstance(slot.value, int):
+        facts["slot_duration"] = from_resolved(slot)
+    else:
+        aura_slot = _safe(lambda: rt.assoc_value(aura, "SlotDuration"))
+        if aura_slot is not None and isinstance(aura_slot.value, int):
+            facts["slot_duration"] = from_resolved(aura_slot)
+        elif aura is not None and isinstance(facts["minimum_period_ms"].value, int):
+            m = facts["minimum_period_ms"]
+            facts["slot_duration"] = Located(2 * m.value, m.path, m.line, m.column)
+
+    weight = _safe(lambda: rt.find_const(("MAXIMUM_BLOCK_WEIGHT",)))
+    if weight is not None and ref_time_ms(weight.value) is not None:
+        facts["max_block_ref_time_ms"] = from_resolved(weight, ref_time_ms(weight.value))
+
+    unincluded = rt.runtime_api("AuraUnincludedSegmentApi")
+    facts["aura_unincluded_segment_api"] = (
+        at(True, unincluded.file, unincluded.node) if unincluded else Located(False))
+    validate = rt.macro("register_validate_block")
+    if validate is not None:
+        texts = token_texts(validate.file, validate.body)
+        passes = any(a == "CheckInherents" and b == "=" for a, b in zip(texts, texts[1:],
+                                                                          strict=False))
+        facts["check_inherents_in_validate_block"] = at(passes, validate.file, validate.node)
+    else:
+        facts["check_inherents_in_validate_block"] = Located(False)
+    if aura_api is not None:
+        fn = aura_api.functions(rt.features).get("slot_duration")
+        expr = last_expression(aura_api.file, fn.child_by_field_name("body")) if fn else None
+        if expr is not None:
+            facts["aura_api_slot_duration"] = at(source_text(aura_api.file, expr),
+                                                 aura_api.file, expr)
+    facts.update(_cargo_facts(rt))
+    return facts
+
+
+def _safe(fn):
+    try:
+        return fn()
+    except Unresolved:
+        return None
+
+
+def _head(r) -> str:
+    return r.value.name if isinstance(r.value, Named) else str(r.value)
+
+
+def _consensus(rt: RuntimeModel, aura, aura_api) -> Located:
+    if aura is not None:
+        return at("aura", aura.file, aura.node)
+    if aura_api is not None:
+        return at("aura", aura_api.file, aura_api.node)
+    for impl in rt.index.impls if rt.index else []:
+        segs = "::".join(impl.trait_segments())
+        if "nimbus" in segs.lower() or "author_inherent" in segs:
+            return at("nimbus", impl.file, impl.node)
+    validate = rt.macro("register_validate_block")
+    if validate is not None and "author_inherent" in validate.file.text(validate.body):
+        return at("nimbus", validate.file, validate.node)
+    return Located("other")
+
+
+def _cargo_facts(rt: RuntimeModel) -> dict[str, Located]:
+    m = rt.crate.manifest
+    rel = rt.loader.diags.relative(m.path)
+    std = m.features.get("std", [])
+    for dep in m.dependencies.values():
+        if dep.package == "cumulus-primitives-aura":
+            has_std = any(e in std for e in (f"{dep.key}/std", f"{dep.key}?/std"))
+            return {
+                "cumulus_primitives_aura_dep": Located(True, rel, m.dependency_line(dep.key), 1),
+                "cumulus_primitives_aura_std": Located(
+                    has_std, rel, m.line_of(rf'"{dep.key}\??/std"') if has_std
+                    else m.line_of(r"^\s*std\s*="), 1),
+            }
+    for dep in m.dependencies.values():
+        if dep.package == "polkadot-sdk" and "cumulus-primitives-aura" in dep.features:
+            has_std = any(e in std for e in (f"{dep.key}/std", f"{dep.key}?/std"))
+            return {
+                "cumulus_primitives_aura_dep": Located(True, rel, m.line_of(
+                    r'"cumulus-primitives-aura"'), 1),
+                "cumulus_primitives_aura_std": Located(
+                    has_std, rel, m.line_of(rf'"{dep.key}\??/std"', r"^\s*std\s*="), 1),
+            }
+    return {"cumulus_primitives_aura_dep": Located(False, rel),
+            "cumulus_primitives_aura_std": Located(False, rel)}
+
+
+def node_facts(node: NodeModel) -> dict[str, Located]:
+    facts: dict[str, Located] = dict.fromkeys(NODE_FACTS, NONE)
+    calls = node.collator_calls()
+    if not calls:
+        facts["collator"] = Located("other")
+        facts["para_backend_passed"] = Located(False)
+        facts["code_hash_provider"] = Located(False)
+        return facts
+    kind, call, module = calls[0]
+    file = module.file
+    facts["collator"] = at(kind, file, call)
+    params = params_struct(file, call)
+    fields = struct_fields(file, params) if params is not None else {}
+    facts["para_backend_passed"] = (at(True, file, fields["para_backend"])
+                                    if "para_backend" in fields else Located(False))
+    facts["code_hash_provider"] = (at(True, file, fields["code_hash_provider"])
+                                   if "code_hash_provider" in fields else Located(False))
+    if "authoring_duration" in fields:
+        value_node = fields["authoring_duration"]
+        try:
+            value = millis(node.values.expr(module, value_node))
+        except Unresolved:
+            value = None
+        facts["authoring_duration_ms"] = at(value, file, value_node)
+    return facts

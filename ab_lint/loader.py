@@ -1,0 +1,98 @@
+"""Turns discovered crates into indexed Rust crates, reading and parsing each file once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ab_lint.diagnostics import Diagnostics
+from ab_lint.discover import Crate, Workspace
+from ab_lint.rust.names import CrateIndex, Program
+from ab_lint.rust.parse import SourceFile
+
+
+class Loader:
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.diags: Diagnostics = workspace.diags
+        self._bytes: dict[Path, bytes] = {}
+        for crate in workspace.crates:
+            self._bytes.update(crate.files)
+        self._indexes: dict[Path, CrateIndex] = {}
+        self._crate_of: dict[int, Crate] = {}
+        self.program = Program(read=self._read, crate_for_dependency=self._dependency)
+
+    def _read(self, path: Path) -> SourceFile | None:
+        data = self._bytes.get(path)
+        if data is None:
+            try:
+                data = path.read_bytes()
+            except (OSError, RuntimeError) as e:
+                self.diags.add(path, f"cannot read file: {getattr(e, 'strerror', None) or e}")
+                return None
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            self.diags.add(path, "not valid UTF-8, skipped", line)
+            return None
+        source = SourceFile(path, self.diags.relative(path), data)
+        error_line = source.first_error_line()
+        if error_line is not None:
+            self.diags.add(path, "Rust syntax error; the rest of the file is still read",
+                           error_line)
+        return source
+
+    def index(self, crate: Crate, features: frozenset[str] | None = None) -> CrateIndex | None:
+        cached = self._indexes.get(crate.dir)
+        if cached is not None:
+            return cached
+        root_file = _root_file(crate)
+        if root_file is None:
+            self.diags.add(crate.dir, f"crate {crate.name} has no src/lib.rs or src/main.rs")
+            return None
+        extern = {d.ident: d.package for d in crate.manifest.dependencies.values()}
+        index = CrateIndex(self.program, crate.name, root_file,
+                           features if features is not None else crate.manifest.default_features(),
+                           extern)
+        self._indexes[crate.dir] = index
+        self._crate_of[id(index)] = crate
+        return index
+
+    def crate_of(self, index: CrateIndex) -> Crate:
+        return self._crate_of[id(index)]
+
+    def _dependency(self, index: CrateIndex, ident: str) -> CrateIndex | None:
+        parent = self._crate_of.get(id(index))
+        if parent is None:
+            return None
+        dep = next((d for d in parent.manifest.dependencies.values() if d.ident == ident), None)
+        if dep is None:
+            return None
+        target = self.workspace.crate_at(dep.path) if dep.path else next(
+            (c for c in self.workspace.crates if c.name == dep.package), None)
+        if target is None:
+            return None
+        # Cargo unifies features: the dependent's `dep/feature` entries switch them on too.
+        parent_entries = parent.manifest.enabled_entries(set(index.features))
+        requested = set(dep.features)
+        for entry in parent_entries:
+            head, _, feature = entry.partition("/")
+            if feature and head.rstrip("?") in (dep.key, f"dep:{dep.key}"):
+                requested.add(feature)
+        features = frozenset(
+            f for f in target.manifest.enabled_entries(requested, dep.default_features)
+            if "/" not in f and not f.startswith("dep:") and f != "default")
+        return self.index(target, features)
+
+
+def _root_file(crate: Crate) -> Path | None:
+    lib = crate.manifest.data.get("lib")
+    if isinstance(lib, dict) and isinstance(lib.get("path"), str):
+        candidate = crate.dir / lib["path"]
+        if candidate.is_file():
+            return candidate
+    for name in ("src/lib.rs", "src/main.rs"):
+        candidate = crate.dir / name
+        if candidate.is_file():
+            return candidate
+    return None

@@ -1,0 +1,128 @@
+"""Cargo manifests: a crate's name, dependencies (workspace inheritance resolved) and features."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ab_lint.diagnostics import Diagnostics
+
+
+@dataclass
+class Dependency:
+    key: str  # the name the crate uses (a rename when `package = ...` is given)
+    package: str
+    path: Path | None
+    features: list[str]
+    default_features: bool
+
+    @property
+    def ident(self) -> str:
+        return self.key.replace("-", "_")
+
+
+@dataclass
+class Manifest:
+    path: Path
+    text: str
+    data: dict[str, Any]
+    name: str | None = None
+    lib_name: str | None = None
+    dependencies: dict[str, Dependency] = field(default_factory=dict)
+    build_dependencies: dict[str, Dependency] = field(default_factory=dict)
+    features: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def dir(self) -> Path:
+        return self.path.parent
+
+    def line_of(self, *patterns: str) -> int | None:
+        """Line of the first regex in `patterns` that matches, in order of preference."""
+        for pattern in patterns:
+            m = re.search(pattern, self.text, re.MULTILINE)
+            if m:
+                return self.text.count("\n", 0, m.start()) + 1
+        return None
+
+    def dependency_line(self, key: str) -> int | None:
+        k = re.escape(key)
+        return self.line_of(rf"^\s*{k}\s*(=|\.)", rf"^\s*\[(target\..*\.)?dependencies\.{k}\]",
+                            rf"package\s*=\s*\"{k}\"")
+
+    def enabled_entries(self, requested: set[str] | None = None,
+                        default: bool = True) -> set[str]:
+        """Every feature entry a build turns on: own features and `dep/feature` entries."""
+        enabled: set[str] = set()
+        stack = (["default"] if default else []) + sorted(requested or ())
+        while stack:
+            feature = stack.pop()
+            if feature in enabled:
+                continue
+            enabled.add(feature)
+            stack.extend(self.features.get(feature, []))
+        return enabled
+
+    def default_features(self) -> frozenset[str]:
+        """The crate's own features under a default build: `default` expanded transitively."""
+        return frozenset(f for f in self.enabled_entries() if "/" not in f
+                         and not f.startswith("dep:") and f != "default")
+
+
+def load_manifest(path: Path, diags: Diagnostics,
+                  workspace_deps: dict[str, Any] | None = None) -> Manifest | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        diags.add(path, f"cannot read manifest: {getattr(e, 'strerror', None) or e}")
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        diags.add(path, f"malformed manifest: {e}")
+        return None
+    m = Manifest(path=path, text=text, data=data)
+    package = data.get("package")
+    if isinstance(package, dict) and isinstance(package.get("name"), str):
+        m.name = package["name"]
+        lib = data.get("lib")
+        lib_name = lib.get("name") if isinstance(lib, dict) else None
+        m.lib_name = lib_name if isinstance(lib_name, str) else m.name.replace("-", "_")
+    ws = workspace_deps or {}
+    m.dependencies = _dependencies(data.get("dependencies"), path.parent, ws)
+    for target in _dict(data.get("target")).values():
+        m.dependencies.update(_dependencies(_dict(target).get("dependencies"), path.parent, ws))
+    m.build_dependencies = _dependencies(data.get("build-dependencies"), path.parent, ws)
+    features = _dict(data.get("features"))
+    m.features = {k: [str(x) for x in v] for k, v in features.items() if isinstance(v, list)}
+    return m
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _dependencies(table: Any, base: Path, workspace: dict[str, Any]) -> dict[str, Dependency]:
+    out: dict[str, Dependency] = {}
+    for key, spec in _dict(table).items():
+        spec = spec if isinstance(spec, dict) else {"version": spec}
+        features = [str(f) for f in spec.get("features", []) if isinstance(f, str)]
+        where = base
+        if spec.get("workspace") is True:
+            inherited = workspace.get(key)
+            inherited = inherited if isinstance(inherited, dict) else {"version": inherited}
+            features += [str(f) for f in inherited.get("features", []) if isinstance(f, str)]
+            spec = {**inherited, **{k: v for k, v in spec.items() if k != "features"}}
+            where = Path(workspace.get("__root__", base))
+        raw_path = spec.get("path")
+        out[key] = Dependency(
+            key=key,
+            package=str(spec.get("package", key)),
+            path=(where / raw_path).resolve() if isinstance(raw_path, str) else None,
+            features=features,
+            default_features=spec.get("default-features", spec.get("default_features", True))
+            is not False,
+        )
+    return out

@@ -1,0 +1,290 @@
+"""The resolved picture of one runtime crate and of the node crate that runs it.
+
+Each value keeps the place it was read from (`Located`), so rules can point at the line to edit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node, Query, QueryCursor
+
+from ab_lint.discover import Crate
+from ab_lint.loader import Loader
+from ab_lint.rust.consts import Named, Origin, Resolved, Values
+from ab_lint.rust.evaluate import Duration, Unresolved, Weight
+from ab_lint.rust.names import CrateIndex, External, Impl, Item, MacroCall, Module, path_segments
+from ab_lint.rust.parse import RUST, SourceFile
+from ab_lint.rust.tokens import tokens
+
+PARACHAIN_SYSTEM = "cumulus_pallet_parachain_system"
+BLOCK_TIME_NAMES = ("MILLISECS_PER_BLOCK", "MILLI_SECS_PER_BLOCK", "MILLISECONDS_PER_BLOCK",
+                    "MILLISECS_PER_PARA_BLOCK")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Located:
+    value: object
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+def at(value: object, file: SourceFile | None, node: Node | None) -> Located:
+    if file is None or node is None:
+        return Located(value)
+    return Located(value, file.rel, node.start_point[0] + 1, node.start_point[1] + 1)
+
+
+def from_resolved(r: Resolved, value: object | None = None) -> Located:
+    v = r.value if value is None else value
+    return at(v, r.origin.file, r.origin.node) if r.origin else Located(v)
+
+
+NONE = Located(None)
+
+
+class RuntimeModel:
+    def __init__(self, loader: Loader, crate: Crate) -> None:
+        self.loader = loader
+        self.crate = crate
+        self.index: CrateIndex | None = loader.index(crate)
+        self.values = Values(loader.program)
+        self.modules: list[Module] = self.index.modules() if self.index else []
+        self.features = self.index.features if self.index else frozenset()
+
+    # -- finding things -------------------------------------------------------------------
+    def _trait_crate(self, impl: Impl) -> tuple[str, ...]:
+        segs = impl.trait_segments()
+        if not segs:
+            return ()
+        target = self.loader.program.resolve(impl.module, segs)
+        if isinstance(target, External):
+            return target.segments
+        return tuple(segs)
+
+    def pallet_config(self, pallet: str) -> Impl | None:
+        if self.index is None:
+            return None
+        for impl in self.index.impls:
+            if impl.in_runtime_apis:
+                continue
+            segs = self._trait_crate(impl)
+            if len(segs) >= 2 and segs[-1] == "Config" and pallet in segs[:-1]:
+                return impl
+        return None
+
+    def runtime_api(self, name: str) -> Impl | None:
+        if self.index is None:
+            return None
+        for impl in self.index.impls:
+            if impl.in_runtime_apis and impl.trait_segments()[-1:] == [name]:
+                return impl
+        return None
+
+    def macro(self, name: str) -> MacroCall | None:
+        if self.index is None:
+            return None
+        return next((m for m in self.index.macros if m.name == name), None)
+
+    def associated(self, impl: Impl | None, name: str) -> Node | None:
+        if impl is None:
+            return None
+        return impl.associated(self.features).get(name)
+
+    def assoc_value(self, impl: Impl | None, name: str) -> Resolved | None:
+        node = self.associated(impl, name)
+        if node is None or impl is None:
+            return None
+        ty = node.child_by_field_name("type")
+        if ty is None:
+            return None
+        return self.values.type_value(impl.module, ty, Origin(impl.file, node))
+
+    def find_const(self, names: tuple[str, ...]) -> Resolved | None:
+        """A constant by conventional name, as seen from the runtime (imports included)."""
+        if self.index is None:
+            return None
+        program = self.loader.program
+        for scope in self.modules:
+            for name in names:
+                target = program.lookup(scope, name)
+                if target is None or isinstance(target, Module):
+                    continue
+                if isinstance(target, Item) and target.kind not in ("const",):
+                    continue
+                try:
+                    return self.values.target_value(target, [name])
+                except Unresolved:
+                    continue
+        return None
+
+    # -- the hook -------------------------------------------------------------------------
+    def consensus_hook(self) -> tuple[Located, Resolved | None]:
+        impl = self.pallet_config(PARACHAIN_SYSTEM)
+        hook = self.assoc_value(impl, "ConsensusHook")
+        if hook is None:
+            return NONE, None
+        head = hook.value.name if isinstance(hook.value, Named) else str(hook.value)
+        node = self.associated(impl, "ConsensusHook")
+        return at(head, impl.file, node), hook
+
+    def hook_args(self, hook: Resolved | None) -> list[Located]:
+        """Relay slot, velocity and capacity as wired into FixedVelocityConsensusHook."""
+        if hook is None or not isinstance(hook.value, Named) or hook.value.module is None:
+            return [NONE, NONE, NONE]
+        if hook.value.name != "FixedVelocityConsensusHook" or len(hook.value.args) < 4:
+            return [NONE, NONE, NONE]
+        out = []
+        for node in hook.value.args[1:4]:
+            try:
+                out.append(from_resolved(self.values.arg(hook.value.module, node)))
+            except Unresolved:
+                out.append(at(None, hook.value.module.file, node))
+        return out
+
+
+class NodeModel:
+    """The collator a node crate starts, and the parameters it passes."""
+
+    KINDS = ("lookahead", "slot_based", "basic")
+
+    def __init__(self, loader: Loader, crate: Crate, runtime: Crate) -> None:
+        self.loader = loader
+        self.crate = crate
+        self.runtime = runtime
+        self.index = loader.index(crate)
+        self.values = Values(loader.program)
+        self.modules = self.index.modules() if self.index else []
+
+    def collator_calls(self) -> list[tuple[str, Node, Module]]:
+        calls = []
+        seen_files: set[int] = set()
+        for module in self.modules:
+            if module.file is None or id(module.file) in seen_files:
+                continue
+            seen_files.add(id(module.file))
+            for node in _calls(module.file):
+                func = node.child_by_field_name("function")
+                segs = path_segments(func, module.file.data)
+                if len(segs) < 2 or segs[-1] not in ("run", "build", "build_aura_consensus",
+                                                      "build_relay_chain_consensus"):
+                    continue
+                target = self.loader.program.resolve(module, segs)
+                kind = classify(target.segments if isinstance(target, External) else tuple(segs))
+                if kind:
+                    calls.append((kind, node, module))
+        return calls
+
+
+_CALL_QUERY = Query(RUST, "(call_expression function: [(scoped_identifier) (generic_function)]) @c")
+
+
+def _calls(file: SourceFile) -> list[Node]:
+    if b"::run" not in file.data and b"build" not in file.data:
+        return []
+    captures = QueryCursor(_CALL_QUERY).captures(file.root)
+    return sorted(captures.get("c", []), key=lambda n: n.start_byte)
+
+
+def classify(segs: tuple[str, ...]) -> str | None:
+    joined = "::".join(segs)
+    if "nimbus" in joined and ("collators" in segs or segs[-1] == "run"):
+        return "nimbus"
+    if "collators" in segs:
+        i = segs.index("collators")
+        if i + 1 < len(segs) and segs[i + 1] in NodeModel.KINDS:
+            return segs[i + 1]
+    if segs[-1] == "build_aura_consensus" or (segs[-1] == "build" and "AuraConsensus" in segs):
+        return "legacy"
+    if segs[-1] == "build_relay_chain_consensus" or "cumulus_client_consensus_relay_chain" in segs:
+        return "relay_chain"
+    return None
+
+
+def last_expression(file: SourceFile, block: Node | None) -> Node | None:
+    if block is None:
+        return None
+    named = [c for c in block.named_children if c.type not in ("line_comment", "block_comment")]
+    if not named:
+        return None
+    last = named[-1]
+    if last.type == "expression_statement":
+        return None
+    return last
+
+
+def source_text(file: SourceFile, node: Node) -> str:
+    return _SPACES.sub("", file.text(node)).replace(",)", ")")
+
+
+def struct_fields(file: SourceFile, node: Node) -> dict[str, Node]:
+    """`field: value` and shorthand fields of a struct expression."""
+    body = node.child_by_field_name("body")
+    fields: dict[str, Node] = {}
+    if body is None:
+        return fields
+    for child in body.named_children:
+        if child.type == "field_initializer":
+            name = child.child_by_field_name("field")
+            value = child.child_by_field_name("value")
+            if name is not None and value is not None:
+                fields[file.text(name)] = value
+        elif child.type == "shorthand_field_initializer":
+            ident = child.named_children[0] if child.named_child_count else None
+            if ident is not None:
+                fields[file.text(ident)] = ident
+    return fields
+
+
+def params_struct(file: SourceFile, call: Node) -> Node | None:
+    """The params struct a collator call receives: inline, or bound by an earlier `let`."""
+    args = call.child_by_field_name("arguments")
+    first = next((c for c in args.named_children if c.type not in ("line_comment",
+                  "block_comment")), None) if args else None
+    if first is None:
+        return None
+    if first.type == "struct_expression":
+        return first
+    if first.type == "identifier":
+        name = file.text(first)
+        scope = call.parent
+        while scope is not None and scope.type != "function_item":
+            scope = scope.parent
+        if scope is None:
+            return None
+        found = None
+        for let in _lets(scope):
+            pattern = let.child_by_field_name("pattern")
+            value = let.child_by_field_name("value")
+            if (pattern is not None and value is not None and file.text(pattern) == name
+                    and value.type == "struct_expression" and let.start_byte < call.start_byte):
+                found = value
+        return found
+    return None
+
+
+_LET_QUERY = Query(RUST, "(let_declaration) @l")
+
+
+def _lets(scope: Node) -> list[Node]:
+    return sorted(QueryCursor(_LET_QUERY).captures(scope).get("l", []), key=lambda n: n.start_byte)
+
+
+def millis(value: object) -> int | None:
+    if isinstance(value, Duration):
+        return value.millis
+    return None
+
+
+def ref_time_ms(value: object) -> int | float | None:
+    if isinstance(value, Weight):
+        ms = value.ref_time / 1_000_000_000
+        return int(ms) if ms == int(ms) else ms
+    return None
+
+
+def token_texts(file: SourceFile, node: Node) -> list[str]:
+    return [t.text for t in tokens(node, file.data)]

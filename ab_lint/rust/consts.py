@@ -1,0 +1,151 @@
+"""Values of constants and of `Get<T>`-style types, resolved across modules and crates.
+
+Every result carries its origin: the item whose text holds the value, so a finding can point at
+the line to edit (the `const` definition, the `parameter_types!` entry or the `type X = ...`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from ab_lint.known import external_value
+from ab_lint.rust.evaluate import Unresolved, Value, evaluate
+from ab_lint.rust.names import External, Item, Module, Program, path_segments
+from ab_lint.rust.parse import SourceFile
+from ab_lint.rust.tokens import tokens
+
+CONST_TYPES = {f"Const{s}{b}" for s in "UI" for b in (8, 16, 32, 64, 128)} | {"ConstBool"}
+
+
+@dataclass(frozen=True)
+class Named:
+    """A type that is not a value: its head name, resolved path and generic arguments."""
+
+    name: str
+    path: tuple[str, ...]
+    args: tuple[Node, ...] = ()
+    module: Module | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: SourceFile
+    node: Node
+
+
+@dataclass(frozen=True)
+class Resolved:
+    value: Value | Named
+    origin: Origin | None
+
+
+class Values:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self._consts: dict[int, Value | Unresolved] = {}
+        self._active: set[int] = set()
+
+    # -- constants ------------------------------------------------------------------------
+    def const(self, item: Item) -> Value:
+        key = id(item)
+        cached = self._consts.get(key)
+        if isinstance(cached, Unresolved):
+            raise cached
+        if cached is not None:
+            return cached
+        if key in self._active:
+            raise Unresolved(f"cycle through {item.name}")
+        self._active.add(key)
+        try:
+            value = evaluate(item.tokens(), lambda segs: self.path_value(item.module, segs).value)
+        except Unresolved as e:
+            self._consts[key] = e
+            raise
+        finally:
+            self._active.discard(key)
+        self._consts[key] = value
+        return value
+
+    def path_value(self, module: Module, segs: list[str]) -> Resolved:
+        target = self.program.resolve(module, segs)
+        return self.target_value(target, segs)
+
+    def target_value(self, target: object, segs: list[str]) -> Resolved:
+        if isinstance(target, Item):
+            if target.kind == "const":
+                return Resolved(self.const(target), Origin(target.file, target.node))
+            if target.kind == "type" and target.value is not None:
+                return self.type_value(target.module, target.value, Origin(target.file,
+                                                                           target.node))
+            raise Unresolved(f"{target.name} is a {target.kind}")
+        if isinstance(target, External):
+            value = external_value(target.segments)
+            if value is not None:
+                return Resolved(value, None)
+        raise Unresolved("::".join(segs))
+
+    def expr(self, module: Module, node: Node) -> Value:
+        """Value of an expression node (or a const generic argument)."""
+        if node.type in ("type_identifier", "scoped_type_identifier", "identifier",
+                         "scoped_identifier"):
+            return self.path_value(module, path_segments(node, module.file.data)).value
+        return evaluate(tokens(node, module.file.data),
+                        lambda segs: self.path_value(module, segs).value)
+
+    def arg(self, module: Module, node: Node) -> Resolved:
+        """A const generic argument with the origin of the constant it names, if any."""
+        if node.type in ("type_identifier", "scoped_type_identifier", "identifier",
+                         "scoped_identifier"):
+            return self.path_value(module, path_segments(node, module.file.data))
+        if node.type == "block" and node.named_child_count == 1:
+            inner = node.named_children[0]
+            if inner.type in ("identifier", "scoped_identifier"):
+                return self.arg(module, inner)
+        return Resolved(self.expr(module, node), Origin(module.file, node))
+
+    # -- types ----------------------------------------------------------------------------
+    def type_value(self, module: Module, node: Node, origin: Origin | None = None) -> Resolved:
+        """What a type means as a `Get<T>` or as a named type, following aliases."""
+        data = module.file.data
+        origin = origin or Origin(module.file, node)
+        if node.type == "unit_type":
+            return Resolved(0, origin)  # `()` implements Get<u64> as 0
+        if node.type == "generic_type":
+            head = node.child_by_field_name("type")
+            args_node = node.child_by_field_name("type_arguments")
+            args = tuple(c for c in args_node.named_children
+                         if c.type not in ("line_comment", "block_comment")) if args_node else ()
+            segs = path_segments(head, data)
+            name = segs[-1] if segs else ""
+            if name in CONST_TYPES and args:
+                value = self.expr(module, args[0])
+                return Resolved(bool(value) if name == "ConstBool" else value, origin)
+            target = self.program.resolve(module, segs)
+            if isinstance(target, Item) and target.kind == "type" and target.value is not None:
+                return self.type_value(target.module, target.value, origin)
+            return Resolved(Named(name, _path(target, segs), args, module), origin)
+        if node.type in ("type_identifier", "scoped_type_identifier", "identifier",
+                         "scoped_identifier"):
+            segs = path_segments(node, data)
+            target = self.program.resolve(module, segs)
+            if isinstance(target, Item):
+                if target.kind == "type" and target.value is not None:
+                    return self.type_value(target.module, target.value,
+                                           Origin(target.file, target.node))
+                if target.kind == "const":
+                    return Resolved(self.const(target), Origin(target.file, target.node))
+            if isinstance(target, External):
+                value = external_value(target.segments)
+                if value is not None:
+                    return Resolved(value, origin)
+            return Resolved(Named(segs[-1] if segs else "", _path(target, segs)), origin)
+        text = module.file.text(node)
+        return Resolved(Named(text, (text,)), origin)
+
+
+def _path(target: object, segs: list[str]) -> tuple[str, ...]:
+    if isinstance(target, External):
+        return target.segments
+    return tuple(segs)

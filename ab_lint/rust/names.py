@@ -1,0 +1,456 @@
+"""Modules, items and `use` declarations of a crate, and path resolution across crates.
+
+A crate's module tree is loaded from its root file by following `mod` declarations; files are
+parsed on first use. Paths resolve the way rustc resolves them closely enough for constants and
+types: local items, `use` bindings (with aliases), globs, `crate`/`self`/`super`, and other
+crates of the workspace by their dependency names. A path that leaves the workspace becomes an
+`External` path such as `("parachains_common", "SLOT_DURATION")`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tree_sitter import Node
+
+from ab_lint.rust import cfg
+from ab_lint.rust.parse import SourceFile
+from ab_lint.rust.tokens import Token, matching, tokens
+
+_COMMENTS = {"line_comment", "block_comment"}
+_WS = re.compile(r"\s+")
+_GENERICS = re.compile(r"<[^<>]*>")
+
+
+@dataclass(frozen=True)
+class External:
+    segments: tuple[str, ...]
+
+    @property
+    def crate(self) -> str:
+        return self.segments[0]
+
+
+@dataclass
+class Item:
+    kind: str  # const, type, fn, struct, mod
+    name: str
+    module: Module
+    node: Node  # the whole item (for its line)
+    value: Node | None = None  # const value / aliased type / fn body
+    value_tokens: list[Token] | None = None  # for items that live in a macro body
+
+    @property
+    def file(self) -> SourceFile:
+        return self.module.file
+
+    def tokens(self) -> list[Token]:
+        if self.value_tokens is None:
+            self.value_tokens = tokens(self.value, self.file.data) if self.value else []
+        return self.value_tokens
+
+
+@dataclass
+class Impl:
+    """An `impl Trait for Type { ... }` block, or one inside `impl_runtime_apis!`."""
+
+    module: Module
+    node: Node
+    trait: Node | None
+    self_type: Node | None
+    body: Node | None
+    in_runtime_apis: bool = False
+
+    @property
+    def file(self) -> SourceFile:
+        return self.module.file
+
+    def trait_segments(self) -> list[str]:
+        return path_segments(self.trait, self.file.data) if self.trait else []
+
+    def associated(self, features: frozenset[str]) -> dict[str, Node]:
+        """Active `type X = ...;` items of the body, by name (the whole type_item node)."""
+        out: dict[str, Node] = {}
+        for child in active_children(self.body, self.file.data, features):
+            if child.type == "type_item":
+                name = child.child_by_field_name("name")
+                if name is not None:
+                    out.setdefault(self.file.text(name), child)
+        return out
+
+    def functions(self, features: frozenset[str]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for child in active_children(self.body, self.file.data, features):
+            if child.type == "function_item":
+                name = child.child_by_field_name("name")
+                if name is not None:
+                    out.setdefault(self.file.text(name), child)
+        return out
+
+
+@dataclass
+class MacroCall:
+    name: str
+    module: Module
+    node: Node
+    body: Node  # the token tree
+
+    @property
+    def file(self) -> SourceFile:
+        return self.module.file
+
+
+def path_segments(node: Node | None, data: bytes) -> list[str]:
+    if node is None:
+        return []
+    text = data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    text = _WS.sub("", text)
+    while "<" in text and _GENERICS.search(text):
+        text = _GENERICS.sub("", text)
+    return [s for s in text.split("::") if s]
+
+
+def attr_active(attr_nodes: list[Node], data: bytes, features: frozenset[str]) -> bool:
+    for attr in attr_nodes:
+        pred = cfg.cfg_tokens(tokens(attr, data))
+        if pred is not None and not cfg.evaluate(pred, features):
+            return False
+    return True
+
+
+def active_children(container: Node | None, data: bytes, features: frozenset[str]):
+    """Children of a block of items, skipping those a `#[cfg]` turns off."""
+    if container is None:
+        return
+    attrs: list[Node] = []
+    for child in container.children:
+        if child.type == "attribute_item":
+            attrs.append(child)
+            continue
+        if child.type in _COMMENTS:
+            continue
+        if attr_active(attrs, data, features):
+            yield child
+        attrs = []
+
+
+class Module:
+    def __init__(self, crate: CrateIndex, name: str, parent: Module | None,
+                 file: SourceFile | None, container: Node | None, child_dir: Path | None) -> None:
+        self.crate = crate
+        self.name = name
+        self.parent = parent
+        self.file = file
+        self.child_dir = child_dir  # where `mod x;` inside this module looks for x.rs
+        self._container = container
+        self._loaded = False
+        self.items: dict[str, list[Item]] = {}
+        self.uses: dict[str, list[str]] = {}
+        self.globs: list[list[str]] = []
+        self.children: list[Module] = []
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        if self.file is None:
+            return
+        container = self._container if self._container is not None else self.file.root
+        self.crate.index_items(self, container)
+
+    def add(self, item: Item) -> None:
+        self.items.setdefault(item.name, []).append(item)
+
+
+class CrateIndex:
+    """One crate's module tree, with the impls and runtime macros found in it."""
+
+    def __init__(self, program: Program, name: str, root_file: Path, features: frozenset[str],
+                 extern: dict[str, str]) -> None:
+        self.program = program
+        self.name = name
+        self.features = features
+        self.extern = extern  # dependency name as used in code -> package name
+        self.impls: list[Impl] = []
+        self.macros: list[MacroCall] = []
+        self.functions: list[Item] = []
+        file = program.source(root_file)
+        child_dir = root_file.parent
+        self.root = Module(self, "crate", None, file, None, child_dir)
+
+    def modules(self) -> list[Module]:
+        """Every module of the crate, loaded."""
+        out, stack = [], [self.root]
+        while stack:
+            m = stack.pop()
+            m.load()
+            out.append(m)
+            stack.extend(reversed(m.children))
+        return out
+
+    # -- indexing -------------------------------------------------------------------------
+    def index_items(self, module: Module, container: Node) -> None:
+        data = module.file.data
+        for child in active_children(container, data, self.features):
+            self._index_item(module, child, data)
+
+    def _index_item(self, module: Module, node: Node, data: bytes) -> None:
+        t = node.type
+        name_node = node.child_by_field_name("name")
+        name = data[name_node.start_byte : name_node.end_byte].decode() if name_node else ""
+        if t in ("const_item", "static_item"):
+            module.add(Item("const", name, module, node, node.child_by_field_name("value")))
+        elif t == "type_item":
+            module.add(Item("type", name, module, node, node.child_by_field_name("type")))
+        elif t == "function_item":
+            item = Item("fn", name, module, node, node.child_by_field_name("body"))
+            module.add(item)
+            self.functions.append(item)
+        elif t in ("struct_item", "enum_item", "union_item", "trait_item"):
+            module.add(Item("struct", name, module, node))
+        elif t == "mod_item":
+            self._index_mod(module, node, name, data)
+        elif t == "use_declaration":
+            arg = node.child_by_field_name("argument")
+            if arg is not None:
+                _use_tree(arg, [], module.uses, module.globs, data)
+        elif t == "impl_item":
+            self.impls.append(Impl(module, node, node.child_by_field_name("trait"),
+                                   node.child_by_field_name("type"),
+                                   node.child_by_field_name("body")))
+        elif t == "macro_invocation":
+            self._index_macro(module, node, data)
+        elif t == "expression_statement" and node.named_child_count == 1:
+            inner = node.named_children[0]
+            if inner.type == "macro_invocation":
+                self._index_macro(module, inner, data)
+
+    def _index_mod(self, module: Module, node: Node, name: str, data: bytes) -> None:
+        body = node.child_by_field_name("body")
+        base = module.child_dir or module.file.path.parent
+        if body is not None:
+            sub = Module(self, name, module, module.file, body, base / name)
+        else:
+            path = _mod_path(node, data, base, name, module.file.path.parent)
+            if path is None:
+                return
+            source = self.program.source(path)
+            if source is None:
+                return
+            child_dir = path.parent if path.name == "mod.rs" else path.parent / path.stem
+            sub = Module(self, name, module, source, None, child_dir)
+        module.children.append(sub)
+        module.add(Item("mod", name, module, node))
+        module.items[name][-1].value = None
+        self.program.submodule[id(module.items[name][-1])] = sub
+
+    def _index_macro(self, module: Module, node: Node, data: bytes) -> None:
+        macro = node.child_by_field_name("macro")
+        body = next((c for c in node.children if c.type == "token_tree"), None)
+        if macro is None or body is None:
+            return
+        name = path_segments(macro, data)[-1]
+        if name == "parameter_types":
+            for item in _parameter_types(module, body, data, self.features):
+                module.add(item)
+            return
+        self.macros.append(MacroCall(name, module, node, body))
+        if name == "impl_runtime_apis":
+            items = module.file.reparse_body(body)
+            for child in active_children(items, data, self.features):
+                if child.type == "impl_item":
+                    self.impls.append(Impl(module, child, child.child_by_field_name("trait"),
+                                           child.child_by_field_name("type"),
+                                           child.child_by_field_name("body"), True))
+
+
+def _mod_path(node: Node, data: bytes, base: Path, name: str, here: Path) -> Path | None:
+    prev = node.prev_named_sibling
+    while prev is not None and prev.type == "attribute_item":
+        text = data[prev.start_byte : prev.end_byte].decode("utf-8", "replace")
+        m = re.match(r'#\[\s*path\s*=\s*"([^"]+)"', text)
+        if m:
+            return here / m.group(1)
+        prev = prev.prev_named_sibling
+    for candidate in (base / f"{name}.rs", base / name / "mod.rs"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _use_tree(node: Node, prefix: list[str], uses: dict[str, list[str]],
+              globs: list[list[str]], data: bytes) -> None:
+    t = node.type
+    if t == "use_as_clause":
+        path = prefix + path_segments(node.child_by_field_name("path"), data)
+        alias = path_segments(node.child_by_field_name("alias"), data)
+        if path and path[-1] == "self":
+            path = path[:-1]
+        if alias and alias[0] != "_" and path:
+            uses[alias[0]] = path
+    elif t == "scoped_use_list":
+        new_prefix = prefix + path_segments(node.child_by_field_name("path"), data)
+        lst = node.child_by_field_name("list")
+        if lst is not None:
+            _use_tree(lst, new_prefix, uses, globs, data)
+    elif t == "use_list":
+        for child in node.named_children:
+            if child.type not in _COMMENTS:
+                _use_tree(child, prefix, uses, globs, data)
+    elif t == "use_wildcard":
+        inner = node.named_children[0] if node.named_child_count else None
+        path = prefix + path_segments(inner, data)
+        if path:
+            globs.append(path)
+    else:
+        path = prefix + path_segments(node, data)
+        if path and path[-1] == "self":
+            path = path[:-1]
+        if path:
+            uses[path[-1]] = path
+
+
+def _parameter_types(module: Module, body: Node, data: bytes,
+                     features: frozenset[str]) -> list[Item]:
+    """`pub const X: T = v;` / `pub X: T = v;` / `pub storage X: T = v;` statements, cfg-aware."""
+    toks = tokens(body, data)[1:-1]
+    items: list[Item] = []
+    i, n = 0, len(toks)
+    while i < n:
+        attrs: list[list[Token]] = []
+        while i < n and toks[i].text == "#" and i + 1 < n and toks[i + 1].text == "[":
+            end = matching(toks, i + 1)
+            attrs.append(toks[i + 1 : end + 1])
+            i = end + 1
+        start = i
+        depth = 0
+        while i < n and not (depth == 0 and toks[i].text == ";"):
+            if toks[i].text in "([{":
+                depth += 1
+            elif toks[i].text in ")]}":
+                depth -= 1
+            i += 1
+        stmt = toks[start:i]
+        i += 1
+        if not all(cfg.evaluate(p, features) for a in attrs if (p := cfg.cfg_tokens(a)) is not None):
+            continue
+        j = 0
+        if j < len(stmt) and stmt[j].text == "pub":
+            j += 1
+            if j < len(stmt) and stmt[j].text == "(":
+                j = matching(stmt, j) + 1
+        if j < len(stmt) and stmt[j].text in ("const", "storage", "static"):
+            j += 1
+        if j + 1 >= len(stmt) or stmt[j + 1].text != ":":
+            continue
+        name_tok = stmt[j]
+        eq = next((k for k in range(j, len(stmt)) if stmt[k].text == "="), None)
+        if eq is None:
+            continue
+        items.append(Item("const", name_tok.text, module, name_tok.node, None, stmt[eq + 1 :]))
+    return items
+
+
+@dataclass
+class Program:
+    """All crates loaded so far, and the source files they share."""
+
+    read: Callable[[Path], SourceFile | None]
+    crate_for_dependency: Callable[[CrateIndex, str], CrateIndex | None]
+    files: dict[Path, SourceFile | None] = field(default_factory=dict)
+    submodule: dict[int, Module] = field(default_factory=dict)
+
+    def source(self, path: Path) -> SourceFile | None:
+        if path not in self.files:
+            self.files[path] = self.read(path)
+        return self.files[path]
+
+    # -- resolution -----------------------------------------------------------------------
+    def lookup(self, module: Module, name: str, seen: set | None = None,
+               first: bool = True) -> Item | Module | External | None:
+        """`name` as seen from `module`; `seen` holds the lookups in progress (cycles)."""
+        seen = seen if seen is not None else set()
+        key = (id(module), name)
+        if key in seen:
+            return None
+        seen.add(key)
+        try:
+            return self._lookup(module, name, seen, first)
+        finally:
+            seen.discard(key)
+
+    def _lookup(self, module: Module, name: str, seen: set,
+                first: bool) -> Item | Module | External | None:
+        module.load()
+        items = module.items.get(name)
+        if items:
+            item = items[0]
+            if item.kind == "mod":
+                return self.submodule.get(id(item))
+            for candidate in items:  # prefer the type/const over a same-named fn
+                if candidate.kind in ("const", "type"):
+                    return candidate
+            return item
+        if name in module.uses:
+            found = self.resolve(module, module.uses[name], seen)
+            if found is not None:
+                return found
+        external_glob = None
+        for glob in module.globs:
+            target = self.resolve(module, glob, seen)
+            if isinstance(target, Module):
+                found = self.lookup(target, name, seen, first=False)
+                if found is not None:
+                    return found
+            elif isinstance(target, External) and external_glob is None:
+                external_glob = External(target.segments + (name,))
+        if first:
+            dep = self.extern_crate(module.crate, name)
+            if dep is not None:
+                return dep
+        return external_glob
+
+    def extern_crate(self, crate: CrateIndex, name: str) -> Module | External | None:
+        if name in crate.extern:
+            index = self.crate_for_dependency(crate, name)
+            if index is not None:
+                return index.root
+            return External((crate.extern[name].replace("-", "_"),))
+        return None
+
+    def resolve(self, module: Module, segs: list[str],
+                seen: set | None = None) -> Item | Module | External | None:
+        if not segs:
+            return None
+        seen = seen if seen is not None else set()
+        head, rest = segs[0], segs[1:]
+        cur: Item | Module | External | None
+        if head == "crate":
+            cur = module.crate.root
+        elif head == "self":
+            cur = module
+        elif head == "super":
+            cur = module.parent or module
+        elif head in ("Self", "$crate"):
+            return None
+        else:
+            cur = self.lookup(module, head, seen)
+            if cur is None:
+                # not declared anywhere we can see: treat it as an external crate path
+                cur = External((head,))
+        for seg in rest:
+            if isinstance(cur, Module):
+                if seg == "super":
+                    cur = cur.parent or cur
+                    continue
+                cur = self.lookup(cur, seg, seen, first=False)
+            elif isinstance(cur, External):
+                cur = External(cur.segments + (seg,))
+            else:
+                return None
+        if isinstance(cur, External) and cur.crate == "polkadot_sdk" and len(cur.segments) > 1:
+            cur = External(cur.segments[1:])  # the umbrella re-exports each crate by its name
+        return cur

@@ -1,0 +1,73 @@
+"""tree-sitter parsing of Rust files, and of macro bodies in place.
+
+Macro bodies (`impl_runtime_apis!`, `#[frame_support::runtime]` is not one) are token trees to
+tree-sitter. They are re-parsed as Rust items with `included_ranges`, so every node keeps the
+byte offsets, lines and columns of the real file.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import tree_sitter_rust
+from tree_sitter import Language, Node, Parser, Range, Tree
+
+RUST = Language(tree_sitter_rust.language())
+_PARSER = Parser(RUST)
+
+
+class SourceFile:
+    """One Rust file: its bytes, its tree, and the position of its first syntax error."""
+
+    def __init__(self, path: Path, rel: str, data: bytes, text_ok: bool = True) -> None:
+        self.path = path
+        self.rel = rel
+        self.data = data
+        self.text_ok = text_ok
+
+    @cached_property
+    def tree(self) -> Tree:
+        return _PARSER.parse(self.data)
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    def first_error_line(self) -> int | None:
+        """1-based line of the first ERROR or MISSING node, or None if the file parses."""
+        root = self.root
+        if not root.has_error:
+            return None
+        cursor = [root]
+        while cursor:
+            node = cursor.pop()
+            if node.is_error or node.is_missing:
+                return node.start_point[0] + 1
+            cursor.extend(c for c in reversed(node.children) if c.has_error)
+        return root.start_point[0] + 1
+
+    def text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def reparse_body(self, token_tree: Node) -> Node | None:
+        """Parse the inside of a `{ ... }` / `( ... )` token tree as Rust items, in place."""
+        children = token_tree.children
+        if len(children) < 2:
+            return None
+        first, last = children[0], children[-1]
+        if first.end_byte >= last.start_byte:
+            return None
+        parser = Parser(RUST)
+        parser.included_ranges = [
+            Range(first.end_point, last.start_point, first.end_byte, last.start_byte)
+        ]
+        return parser.parse(self.data).root_node
+
+
+def line_of(node: Node) -> int:
+    return node.start_point[0] + 1
+
+
+def column_of(node: Node) -> int:
+    return node.start_point[1] + 1
