@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from ab_lint.discover import Target, Workspace
 from ab_lint.loader import Loader
 from ab_lint.model import (
-    BLOCK_TIME_NAMES,
     NONE,
     PARACHAIN_SYSTEM,
     Located,
@@ -120,10 +119,8 @@ def runtime_facts(rt: RuntimeModel) -> dict[str, Located]:
     if minimum is not None and isinstance(minimum.value, int):
         facts["minimum_period_ms"] = from_resolved(minimum)
 
-    block_time = _safe(lambda: rt.find_const(BLOCK_TIME_NAMES))
+    block_time = _safe(rt.block_time)
     slot = _safe(lambda: rt.find_const(("SLOT_DURATION",)))
-    if block_time is None and slot is not None and slot.origin is None:
-        block_time = None
     if block_time is not None and isinstance(block_time.value, int):
         facts["millisecs_per_block"] = from_resolved(block_time)
     if slot is not None and isinstance(slot.value, int):
@@ -198,7 +195,7 @@ def _cargo_facts(rt: RuntimeModel) -> dict[str, Located]:
                 "cumulus_primitives_aura_dep": Located(True, rel, m.dependency_line(dep.key), 1),
                 "cumulus_primitives_aura_std": Located(
                     has_std, rel, m.line_of(rf'"{dep.key}\??/std"') if has_std
-                    else m.line_of(r"^\s*std\s*="), 1),
+                    else m.line_of(r"^[ \t]*std\s*="), 1),
             }
     for dep in m.dependencies.values():
         if dep.package == "polkadot-sdk" and "cumulus-primitives-aura" in dep.features:
@@ -207,7 +204,7 @@ def _cargo_facts(rt: RuntimeModel) -> dict[str, Located]:
                 "cumulus_primitives_aura_dep": Located(True, rel, m.line_of(
                     r'"cumulus-primitives-aura"'), 1),
                 "cumulus_primitives_aura_std": Located(
-                    has_std, rel, m.line_of(rf'"{dep.key}\??/std"', r"^\s*std\s*="), 1),
+                    has_std, rel, m.line_of(rf'"{dep.key}\??/std"', r"^[ \t]*std\s*="), 1),
             }
     return {"cumulus_primitives_aura_dep": Located(False, rel),
             "cumulus_primitives_aura_std": Located(False, rel)}

@@ -11,10 +11,20 @@ from dataclasses import dataclass
 from tree_sitter import Node, Query, QueryCursor
 
 from ab_lint.discover import Crate
+from ab_lint.known import BY_CRATE, external_value
 from ab_lint.loader import Loader
 from ab_lint.rust.consts import Named, Origin, Resolved, Values
 from ab_lint.rust.evaluate import Duration, Unresolved, Weight
-from ab_lint.rust.names import CrateIndex, External, Impl, Item, MacroCall, Module, path_segments
+from ab_lint.rust.names import (
+    CrateIndex,
+    External,
+    Impl,
+    Item,
+    MacroCall,
+    Module,
+    path_segments,
+    use_tree,
+)
 from ab_lint.rust.parse import RUST, SourceFile
 from ab_lint.rust.tokens import tokens
 
@@ -103,22 +113,46 @@ class RuntimeModel:
             return None
         return self.values.type_value(impl.module, ty, Origin(impl.file, node))
 
+    def scopes(self) -> list[Module]:
+        """Modules to search for a conventional name: the runtime's, then its workspace deps'."""
+        if self.index is None:
+            return []
+        out = list(self.modules)
+        for dep in self.crate.manifest.dependencies.values():
+            index = self.loader.program.crate_for_dependency(self.index, dep.ident)
+            if index is not None:
+                out.extend(index.modules())
+        return out
+
     def find_const(self, names: tuple[str, ...]) -> Resolved | None:
         """A constant by conventional name, as seen from the runtime (imports included)."""
-        if self.index is None:
-            return None
         program = self.loader.program
-        for scope in self.modules:
+        for scope in self.scopes():
             for name in names:
                 target = program.lookup(scope, name)
                 if target is None or isinstance(target, Module):
                     continue
-                if isinstance(target, Item) and target.kind not in ("const",):
+                if isinstance(target, Item) and target.kind != "const":
                     continue
                 try:
                     return self.values.target_value(target, [name])
                 except Unresolved:
                     continue
+        return None
+
+    def block_time(self) -> Resolved | None:
+        """MILLISECS_PER_BLOCK, or the block time that imported time constants assume."""
+        found = self.find_const(BLOCK_TIME_NAMES)
+        if found is not None:
+            return found
+        for name in ("SLOT_DURATION", "MINUTES", "HOURS", "DAYS"):
+            derived = self.find_const((name,))
+            if derived is not None and derived.external:
+                crate = derived.external[0]
+                for block_name in BLOCK_TIME_NAMES:
+                    value = external_value((crate, block_name))
+                    if value is not None and crate in BY_CRATE:
+                        return Resolved(value, None, (crate, block_name))
         return None
 
     # -- the hook -------------------------------------------------------------------------
@@ -172,11 +206,29 @@ class NodeModel:
                 if len(segs) < 2 or segs[-1] not in ("run", "build", "build_aura_consensus",
                                                       "build_relay_chain_consensus"):
                     continue
+                segs = _with_local_uses(module.file, node, segs)
                 target = self.loader.program.resolve(module, segs)
                 kind = classify(target.segments if isinstance(target, External) else tuple(segs))
                 if kind:
                     calls.append((kind, node, module))
         return calls
+
+
+def _with_local_uses(file: SourceFile, node: Node, segs: list[str]) -> list[str]:
+    """Apply `use` declarations of the blocks around `node` (a `use` inside a fn body)."""
+    scope = node.parent
+    while scope is not None:
+        if scope.type == "block":
+            uses: dict[str, list[str]] = {}
+            for child in scope.named_children:
+                if child.type == "use_declaration" and child.start_byte < node.start_byte:
+                    arg = child.child_by_field_name("argument")
+                    if arg is not None:
+                        use_tree(arg, [], uses, [], file.data)
+            if segs[0] in uses:
+                return uses[segs[0]] + segs[1:]
+        scope = scope.parent
+    return segs
 
 
 _CALL_QUERY = Query(RUST, "(call_expression function: [(scoped_identifier) (generic_function)]) @c")

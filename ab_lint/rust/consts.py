@@ -39,6 +39,7 @@ class Origin:
 class Resolved:
     value: Value | Named
     origin: Origin | None
+    external: tuple[str, ...] | None = None  # the outside path it came from, if any
 
 
 class Values:
@@ -83,7 +84,7 @@ class Values:
         if isinstance(target, External):
             value = external_value(target.segments)
             if value is not None:
-                return Resolved(value, None)
+                return Resolved(value, None, target.segments)
         raise Unresolved("::".join(segs))
 
     def expr(self, module: Module, node: Node) -> Value:

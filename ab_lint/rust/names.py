@@ -216,7 +216,7 @@ class CrateIndex:
         elif t == "use_declaration":
             arg = node.child_by_field_name("argument")
             if arg is not None:
-                _use_tree(arg, [], module.uses, module.globs, data)
+                use_tree(arg, [], module.uses, module.globs, data)
         elif t == "impl_item":
             self.impls.append(Impl(module, node, node.child_by_field_name("trait"),
                                    node.child_by_field_name("type"),
@@ -281,7 +281,7 @@ def _mod_path(node: Node, data: bytes, base: Path, name: str, here: Path) -> Pat
     return None
 
 
-def _use_tree(node: Node, prefix: list[str], uses: dict[str, list[str]],
+def use_tree(node: Node, prefix: list[str], uses: dict[str, list[str]],
               globs: list[list[str]], data: bytes) -> None:
     t = node.type
     if t == "use_as_clause":
@@ -295,11 +295,11 @@ def _use_tree(node: Node, prefix: list[str], uses: dict[str, list[str]],
         new_prefix = prefix + path_segments(node.child_by_field_name("path"), data)
         lst = node.child_by_field_name("list")
         if lst is not None:
-            _use_tree(lst, new_prefix, uses, globs, data)
+            use_tree(lst, new_prefix, uses, globs, data)
     elif t == "use_list":
         for child in node.named_children:
             if child.type not in _COMMENTS:
-                _use_tree(child, prefix, uses, globs, data)
+                use_tree(child, prefix, uses, globs, data)
     elif t == "use_wildcard":
         inner = node.named_children[0] if node.named_child_count else None
         path = prefix + path_segments(inner, data)
@@ -362,6 +362,7 @@ class Program:
     crate_for_dependency: Callable[[CrateIndex, str], CrateIndex | None]
     files: dict[Path, SourceFile | None] = field(default_factory=dict)
     submodule: dict[int, Module] = field(default_factory=dict)
+    _memo: dict[tuple, Item | Module | External | None] = field(default_factory=dict)
 
     def source(self, path: Path) -> SourceFile | None:
         if path not in self.files:
@@ -371,19 +372,38 @@ class Program:
     # -- resolution -----------------------------------------------------------------------
     def lookup(self, module: Module, name: str, seen: set | None = None,
                first: bool = True) -> Item | Module | External | None:
-        """`name` as seen from `module`; `seen` holds the lookups in progress (cycles)."""
+        """`name` as seen from `module`.
+
+        Names defined in the workspace win over names that may come through a glob import
+        of an outside crate, whatever the order of the globs: a first pass follows local
+        definitions only, a second accepts an outside glob as the source.
+        """
         seen = seen if seen is not None else set()
-        key = (id(module), name)
+        found = self._guarded(module, name, seen, first, False)
+        if found is None:
+            found = self._guarded(module, name, seen, first, True)
+        return found
+
+    def _guarded(self, module: Module, name: str, seen: set, first: bool,
+                 fallback: bool) -> Item | Module | External | None:
+        key = (id(module), name, first, fallback)
+        if key in self._memo:
+            return self._memo[key]
         if key in seen:
             return None
+        top = not seen
         seen.add(key)
         try:
-            return self._lookup(module, name, seen, first)
+            found = self._lookup(module, name, seen, first, fallback)
         finally:
             seen.discard(key)
+        # a miss inside a cycle may be the cycle's doing; only a finished search is final
+        if found is not None or top:
+            self._memo[key] = found
+        return found
 
-    def _lookup(self, module: Module, name: str, seen: set,
-                first: bool) -> Item | Module | External | None:
+    def _lookup(self, module: Module, name: str, seen: set, first: bool,
+                fallback: bool) -> Item | Module | External | None:
         module.load()
         items = module.items.get(name)
         if items:
@@ -395,14 +415,14 @@ class Program:
                     return candidate
             return item
         if name in module.uses:
-            found = self.resolve(module, module.uses[name], seen)
+            found = self.resolve(module, module.uses[name], seen, fallback)
             if found is not None:
                 return found
         external_glob = None
         for glob in module.globs:
-            target = self.resolve(module, glob, seen)
+            target = self.resolve(module, glob, seen, fallback)
             if isinstance(target, Module):
-                found = self.lookup(target, name, seen, first=False)
+                found = self._guarded(target, name, seen, False, fallback)
                 if found is not None:
                     return found
             elif isinstance(target, External) and external_glob is None:
@@ -411,7 +431,7 @@ class Program:
             dep = self.extern_crate(module.crate, name)
             if dep is not None:
                 return dep
-        return external_glob
+        return external_glob if fallback else None
 
     def extern_crate(self, crate: CrateIndex, name: str) -> Module | External | None:
         if name in crate.extern:
@@ -421,8 +441,8 @@ class Program:
             return External((crate.extern[name].replace("-", "_"),))
         return None
 
-    def resolve(self, module: Module, segs: list[str],
-                seen: set | None = None) -> Item | Module | External | None:
+    def resolve(self, module: Module, segs: list[str], seen: set | None = None,
+                fallback: bool | None = None) -> Item | Module | External | None:
         if not segs:
             return None
         seen = seen if seen is not None else set()
@@ -437,7 +457,8 @@ class Program:
         elif head in ("Self", "$crate"):
             return None
         else:
-            cur = self.lookup(module, head, seen)
+            cur = (self.lookup(module, head, seen) if fallback is None
+                   else self._guarded(module, head, seen, True, fallback))
             if cur is None:
                 # not declared anywhere we can see: treat it as an external crate path
                 cur = External((head,))
@@ -446,7 +467,8 @@ class Program:
                 if seg == "super":
                     cur = cur.parent or cur
                     continue
-                cur = self.lookup(cur, seg, seen, first=False)
+                cur = (self.lookup(cur, seg, seen, first=False) if fallback is None
+                       else self._guarded(cur, seg, seen, False, fallback))
             elif isinstance(cur, External):
                 cur = External(cur.segments + (seg,))
             else:
