@@ -212,13 +212,13 @@ def _cargo_facts(rt: RuntimeModel) -> dict[str, Located]:
 
 def node_facts(node: NodeModel) -> dict[str, Located]:
     facts: dict[str, Located] = dict.fromkeys(NODE_FACTS, NONE)
-    calls = node.collator_calls()
-    if not calls:
+    chosen = node.chosen_call()
+    if chosen is None:
         facts["collator"] = Located("other")
         facts["para_backend_passed"] = Located(False)
         facts["code_hash_provider"] = Located(False)
         return facts
-    kind, call, module = calls[0]
+    kind, call, module = chosen
     file = module.file
     facts["collator"] = at(kind, file, call)
     params = params_struct(file, call)

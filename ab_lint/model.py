@@ -192,6 +192,7 @@ class NodeModel:
         self.index = loader.index(crate)
         self.values = Values(loader.program)
         self.modules = self.index.modules() if self.index else []
+        self._sites: list[tuple[SourceFile, Node]] | None = None
 
     def collator_calls(self) -> list[tuple[str, Node, Module]]:
         calls = []
@@ -212,6 +213,111 @@ class NodeModel:
                 if kind:
                     calls.append((kind, node, module))
         return calls
+
+    def chosen_call(self) -> tuple[str, Node, Module] | None:
+        """The collator this node starts for its runtime.
+
+        Nodes that pick a collator with `if flag { .. } else { .. }` on a parameter get the
+        branch their callers select: literal arguments are followed up the call chain, and
+        where several callers disagree, the one that names this runtime's crate wins.
+        """
+        calls = self.collator_calls()
+        if len(calls) < 2:
+            return calls[0] if calls else None
+        _, node, module = calls[0]
+        branch = _flag_branch(module.file, node)
+        if branch is None:
+            return calls[0]
+        if_node, flag, fn = branch
+        value = self._flag_value(module.file, fn, flag, 0)
+        if value is None:
+            return calls[0]
+        wanted = if_node.child_by_field_name("consequence" if value else "alternative")
+        for call in calls:
+            if wanted is not None and wanted.start_byte <= call[1].start_byte < wanted.end_byte:
+                return call
+        return calls[0]
+
+    def _call_sites(self) -> list[tuple[SourceFile, Node]]:
+        if self._sites is None:
+            files: list[SourceFile] = []
+            crates = [self.crate] + [c for c in self.loader.workspace.crates
+                                     if any(d.path == self.crate.dir
+                                            for d in c.manifest.dependencies.values())]
+            for crate in crates:
+                index = self.loader.index(crate)
+                for m in index.modules() if index else []:
+                    if m.file is not None and m.file not in files:
+                        files.append(m.file)
+            self._sites = [(f, n) for f in files for n in _all_calls(f)]
+        return self._sites
+
+    def _flag_value(self, file: SourceFile, fn: Node, flag: str, depth: int) -> bool | None:
+        if depth > 5:
+            return None
+        name_node = fn.child_by_field_name("name")
+        params = fn.child_by_field_name("parameters")
+        if name_node is None or params is None:
+            return None
+        names = [file.text(p.child_by_field_name("pattern")) for p in params.named_children
+                 if p.type == "parameter" and p.child_by_field_name("pattern") is not None]
+        if flag not in names:
+            return None
+        index, fn_name = names.index(flag), file.text(name_node)
+        found: list[tuple[bool, bool]] = []  # (value, the call names this runtime)
+        runtime_name = self.runtime.lib_name
+        for site_file, call in self._call_sites():
+            segs = path_segments(call.child_by_field_name("function"), site_file.data)
+            arguments = call.child_by_field_name("arguments")
+            if not segs or segs[-1] != fn_name or arguments is None:
+                continue
+            args = [a for a in arguments.named_children
+                    if a.type not in ("line_comment", "block_comment")]
+            if index >= len(args):
+                continue
+            arg = args[index]
+            value: bool | None = None
+            if arg.type == "boolean_literal":
+                value = site_file.text(arg) == "true"
+            elif arg.type == "identifier":
+                outer = _enclosing_fn(call)
+                if outer is not None:
+                    value = self._flag_value(site_file, outer, site_file.text(arg), depth + 1)
+            if value is not None:
+                found.append((value, runtime_name in site_file.text(call)))
+        named = {v for v, mentions in found if mentions}
+        if len(named) == 1:
+            return named.pop()
+        values = {v for v, _ in found}
+        return values.pop() if len(values) == 1 else None
+
+
+def _enclosing_fn(node: Node) -> Node | None:
+    scope = node.parent
+    while scope is not None and scope.type != "function_item":
+        scope = scope.parent
+    return scope
+
+
+def _flag_branch(file: SourceFile, call: Node) -> tuple[Node, str, Node] | None:
+    """The `if flag {..} else {..}` around `call` whose flag is a parameter of its fn."""
+    scope = call.parent
+    while scope is not None and scope.type != "function_item":
+        if scope.type == "if_expression":
+            cond = scope.child_by_field_name("condition")
+            if cond is not None and cond.type == "identifier":
+                fn = _enclosing_fn(scope)
+                if fn is not None:
+                    return scope, file.text(cond), fn
+        scope = scope.parent
+    return None
+
+
+_ANY_CALL_QUERY = Query(RUST, "(call_expression) @c")
+
+
+def _all_calls(file: SourceFile) -> list[Node]:
+    return QueryCursor(_ANY_CALL_QUERY).captures(file.root).get("c", [])
 
 
 def _with_local_uses(file: SourceFile, node: Node, segs: list[str]) -> list[str]:
