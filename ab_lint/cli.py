@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +52,13 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, exit_zero: boo
             targets = collect(workspace)
         except InputError as e:
             click.echo(f"ab-lint: error: {e}", err=True)
+            sys.exit(EXIT_INPUT)
+        except (Exception, RecursionError) as e:  # a bug of ours: say so in one line
+            if os.environ.get("AB_LINT_DEBUG"):
+                raise
+            click.echo(f"ab-lint: error: internal error while reading {path}: "
+                       f"{type(e).__name__}: {e} (set AB_LINT_DEBUG=1 for details and "
+                       "please report it)", err=True)
             sys.exit(EXIT_INPUT)
         root = str(workspace.root)
         diags = workspace.diags.items

@@ -20,10 +20,10 @@ from ab_lint.model import (
     ref_time_ms,
     source_text,
     struct_fields,
-    token_texts,
 )
 from ab_lint.rust.consts import Named
 from ab_lint.rust.evaluate import Unresolved
+from ab_lint.rust.tokens import tokens
 
 RUNTIME_FACTS = (
     "consensus", "unincluded_segment_capacity", "block_processing_velocity",
@@ -142,10 +142,12 @@ def runtime_facts(rt: RuntimeModel) -> dict[str, Located]:
         at(True, unincluded.file, unincluded.node) if unincluded else Located(False))
     validate = rt.macro("register_validate_block")
     if validate is not None:
-        texts = token_texts(validate.file, validate.body)
-        passes = any(a == "CheckInherents" and b == "=" for a, b in zip(texts, texts[1:],
-                                                                          strict=False))
-        facts["check_inherents_in_validate_block"] = at(passes, validate.file, validate.node)
+        toks = tokens(validate.body, validate.file.data)
+        passed = next((a for a, b in zip(toks, toks[1:], strict=False)
+                       if a.text == "CheckInherents" and b.text == "="), None)
+        facts["check_inherents_in_validate_block"] = (
+            at(True, validate.file, passed.node) if passed
+            else at(False, validate.file, validate.node))
     else:
         facts["check_inherents_in_validate_block"] = Located(False)
     if aura_api is not None:
@@ -174,13 +176,16 @@ def _consensus(rt: RuntimeModel, aura, aura_api) -> Located:
         return at("aura", aura.file, aura.node)
     if aura_api is not None:
         return at("aura", aura_api.file, aura_api.node)
+    validate = rt.macro("register_validate_block")
+    if validate is not None:
+        executor = next((t for t in tokens(validate.body, validate.file.data)
+                         if "author_inherent" in t.text), None)
+        if executor is not None:
+            return at("nimbus", validate.file, executor.node)
     for impl in rt.index.impls if rt.index else []:
         segs = "::".join(impl.trait_segments())
         if "nimbus" in segs.lower() or "author_inherent" in segs:
             return at("nimbus", impl.file, impl.node)
-    validate = rt.macro("register_validate_block")
-    if validate is not None and "author_inherent" in validate.file.text(validate.body):
-        return at("nimbus", validate.file, validate.node)
     return Located("other")
 
 

@@ -1,0 +1,131 @@
+"""The command line as a user meets it: exit codes, messages, formats, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ab_lint import __version__
+from conftest import FIXTURES, run
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_check_is_the_default_command() -> None:
+    implicit = run("--format", "json", str(FIXTURES / "phase3-done"))
+    explicit = run("check", "--format", "json", str(FIXTURES / "phase3-done"))
+    assert implicit.exit_code == explicit.exit_code == 0
+    assert json.loads(implicit.stdout) == json.loads(explicit.stdout)
+
+
+def test_json_contract() -> None:
+    doc = json.loads(run("--format", "json", str(FIXTURES / "multi-runtime")).stdout)
+    assert doc["version"] == 1
+    assert set(doc) >= {"version", "root", "targets", "findings", "summary"}
+    runtimes = [t["runtime"] for t in doc["targets"]]
+    assert runtimes == ["runtimes/alpha", "runtimes/beta"]
+    for t in doc["targets"]:
+        assert set(t) >= {"runtime", "runtime_crate", "node", "phase", "facts", "node_facts"}
+        assert t["node"] == "node"
+
+
+def test_text_report_names_phase_and_lines() -> None:
+    result = run(str(FIXTURES / "phase1-done"))
+    assert result.exit_code == 0
+    assert "phase 1/3" in result.stdout
+    assert "runtime/src/lib.rs:" in result.stdout
+
+
+def test_nimbus_runtime_says_phase_does_not_apply() -> None:
+    result = run(str(FIXTURES / "nimbus"))
+    assert "not an Aura runtime" in result.stdout
+
+
+def test_runtime_crate_inside_workspace() -> None:
+    doc = json.loads(run("--format", "json", str(FIXTURES / "multi-runtime/runtimes/beta")).stdout)
+    assert [t["runtime"] for t in doc["targets"]] == ["runtimes/beta"]
+    assert doc["targets"][0]["node"] == "node"
+
+
+@pytest.mark.parametrize("name", ["not-a-parachain"])
+def test_not_a_parachain(name: str) -> None:
+    result = run(str(FIXTURES / name))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not a parachain" in lines[0]
+    assert "construct_runtime!" in lines[0]
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.stderr
+
+
+def test_empty_directory(tmp_path: Path) -> None:
+    result = run(str(tmp_path))
+    assert result.exit_code == 2
+    assert "no Cargo.toml" in result.stderr
+
+
+def test_malformed_root_manifest(tmp_path: Path) -> None:
+    (tmp_path / "Cargo.toml").write_text("[workspace\nmembers = [")
+    result = run(str(tmp_path))
+    assert result.exit_code == 2
+    assert "Cargo.toml" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_broken_input_is_reported_and_the_rest_still_runs() -> None:
+    result = run("--format", "json", str(FIXTURES / "broken"))
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    notes = {(d["path"], d["line"]): d["message"] for d in doc["diagnostics"]}
+    assert ("runtime/src/lib.rs", 117) in notes  # the first syntax error, by file and line
+    assert any(p == "runtime/src/legacy_weights.rs" and "UTF-8" in m
+               for (p, _), m in notes.items())
+    assert any(p == "runtime/src/loop" and "symlink" in m for (p, _), m in notes.items())
+    assert any(p == "tools/benchmarker" and "Cargo.toml" in m for (p, _), m in notes.items())
+    assert doc["targets"][0]["phase"] == 3
+
+
+
+
+def test_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run("--format", "json", "--output", str(out), str(FIXTURES / "phase2-done"))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(out.read_text())["targets"][0]["phase"] == 2
+
+
+def test_nothing_in_the_repository_is_executed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"ab-lint tried to run {args!r}")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    monkeypatch.setattr(os, "system", refuse)
+    monkeypatch.setattr(os, "execv", refuse)
+    for name in ("phase3-done", "split-umbrella", "broken"):
+        assert run("--format", "json", str(FIXTURES / name)).exit_code == 0
+
+
+def test_installed_command_runs() -> None:
+    """The console script, as a new user calls it (skipped when not installed)."""
+    import shutil
+
+    exe = shutil.which("ab-lint")
+    if exe is None:
+        pytest.skip("ab-lint is not installed on PATH")
+    r = subprocess.run([exe, "--format", "json", str(FIXTURES / "phase3-done")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["targets"][0]["phase"] == 3

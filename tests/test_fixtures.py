@@ -1,0 +1,62 @@
+"""Each fixture tree against its expected.json: facts, node facts, phase and source lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import expected, fixture_names
+
+CASES = [(name, t["runtime"]) for name in fixture_names() for t in expected(name)["targets"]]
+
+
+def _target(report: dict, runtime: str) -> dict:
+    by_dir = {t["runtime"]: t for t in report["targets"]}
+    assert runtime in by_dir, f"runtime {runtime} not found; saw {sorted(by_dir)}"
+    return by_dir[runtime]
+
+
+def _expected_target(name: str, runtime: str) -> dict:
+    return next(t for t in expected(name)["targets"] if t["runtime"] == runtime)
+
+
+@pytest.mark.parametrize(("name", "runtime"), CASES)
+def test_phase(fixture_reports, name: str, runtime: str) -> None:
+    got = _target(fixture_reports[name], runtime)
+    assert got["phase"] == _expected_target(name, runtime)["phase"]
+
+
+@pytest.mark.parametrize(("name", "runtime"), CASES)
+def test_runtime_facts(fixture_reports, name: str, runtime: str) -> None:
+    got = _target(fixture_reports[name], runtime)["facts"]
+    want = _expected_target(name, runtime)["facts"]
+    assert {k: got.get(k) for k in want} == want
+
+
+@pytest.mark.parametrize(("name", "runtime"), CASES)
+def test_node_and_pairing(fixture_reports, name: str, runtime: str) -> None:
+    got = _target(fixture_reports[name], runtime)
+    want = _expected_target(name, runtime)
+    assert got["node"] == want["node"]
+    if want["node_facts"] is None:
+        assert got["node_facts"] is None
+    else:
+        assert {k: got["node_facts"].get(k) for k in want["node_facts"]} == want["node_facts"]
+
+
+@pytest.mark.parametrize(("name", "runtime"), CASES)
+def test_fact_lines(fixture_reports, name: str, runtime: str) -> None:
+    """Every fact points at the line a person would edit."""
+    got = _target(fixture_reports[name], runtime)["locations"]
+    want = _expected_target(name, runtime).get("evidence", {})
+    assert want, "every fixture lists the lines of its key facts"
+    seen = {k: f"{v['path']}:{v['line']}" for k, v in got.items() if k in want}
+    assert seen == want
+
+
+def test_every_fact_is_reported(fixture_reports) -> None:
+    from ab_lint.facts import NODE_FACTS, RUNTIME_FACTS
+
+    for report in fixture_reports.values():
+        for t in report["targets"]:
+            assert tuple(t["facts"]) == RUNTIME_FACTS
+            assert t["node_facts"] is None or tuple(t["node_facts"]) == NODE_FACTS
