@@ -17,7 +17,8 @@ from ab_lint.manifest import Manifest, load_manifest
 RUNTIME_DEPS = {"frame-support", "frame-executive", "sp-api", "polkadot-sdk", "polkadot-sdk-frame",
                 "cumulus-pallet-parachain-system", "frame"}
 NODE_DEPS = {"cumulus-client-consensus-aura", "cumulus-client-service", "cumulus-client-collator",
-             "nimbus-consensus", "sc-service", "polkadot-sdk", "cumulus-client-consensus-relay-chain",
+             "nimbus-consensus", "sc-service", "polkadot-sdk",
+             "cumulus-client-consensus-relay-chain",
              "polkadot-omni-node-lib", "cumulus-client-consensus-common"}
 RUNTIME_MARKERS = (b"construct_runtime!", b"construct_runtime !", b"frame_support::runtime",
                    b"#[runtime]", b"frame::runtime")

@@ -49,7 +49,8 @@ class Manifest:
 
     def dependency_line(self, key: str) -> int | None:
         k = re.escape(key)
-        return self.line_of(rf"^[ \t]*{k}\s*(=|\.)", rf"^[ \t]*\[(target\..*\.)?dependencies\.{k}\]",
+        return self.line_of(rf"^[ \t]*{k}\s*(=|\.)",
+                            rf"^[ \t]*\[(target\..*\.)?dependencies\.{k}\]",
                             rf"package\s*=\s*\"{k}\"")
 
     def enabled_entries(self, requested: set[str] | None = None,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ab_lint import __version__
+
 from conftest import FIXTURES, run
 
 

@@ -7,9 +7,10 @@ the caller. Anything else raises `Unresolved`: an unknown value is never guessed
 
 from __future__ import annotations
 
+import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-import re
 
 from ab_lint.rust.tokens import Token, matching, split_top
 
@@ -47,6 +48,8 @@ _BINARY = {
     "|": 4, "^": 5, "&": 6, "<<": 7, ">>": 7, "+": 8, "-": 8, "*": 9, "/": 9, "%": 9,
 }
 _AS_PRECEDENCE = 11
+_PATH_START = {"identifier", "type_identifier", "primitive_type", "self", "crate", "super",
+               "metavariable"}
 _INT_SUFFIX = re.compile(r"[ui](?:8|16|32|64|128|size)$")
 
 
@@ -70,6 +73,14 @@ def _div(a: int, b: int) -> int:
         raise Unresolved("division by zero")
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b >= 0) else -q
+
+
+_INT_OPS: dict[str, Callable[[int, int], Value]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": lambda a, b: _div(a, b),
+    "%": lambda a, b: a - b * _div(a, b), "<<": operator.lshift, ">>": operator.rshift,
+    "&": operator.and_, "|": operator.or_, "^": operator.xor, "==": operator.eq,
+    "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+}
 
 
 def _arith(op: str, a: Value, b: Value) -> Value:
@@ -103,23 +114,9 @@ def _arith(op: str, a: Value, b: Value) -> Value:
         if op == "!=":
             return a != b
         raise Unresolved(op)
-    match op:
-        case "+": return a + b
-        case "-": return a - b
-        case "*": return a * b
-        case "/": return _div(a, b)
-        case "%": return a - b * _div(a, b)
-        case "<<": return a << b
-        case ">>": return a >> b
-        case "&": return a & b
-        case "|": return a | b
-        case "^": return a ^ b
-        case "==": return a == b
-        case "!=": return a != b
-        case "<": return a < b
-        case ">": return a > b
-        case "<=": return a <= b
-        case ">=": return a >= b
+    fn = _INT_OPS.get(op)
+    if fn is not None:
+        return fn(a, b)
     raise Unresolved(op)
 
 
@@ -213,7 +210,7 @@ class Evaluator:
         lhs = self.unary()
         while True:
             op = self.peek()
-            if op == "as" and _AS_PRECEDENCE >= min_bp:
+            if op == "as" and min_bp <= _AS_PRECEDENCE:
                 self.take()
                 lhs = self.cast(lhs)
             elif op == ".":
@@ -298,10 +295,9 @@ class Evaluator:
             return parse_int(text)
         if text in ("true", "false"):
             return text == "true"
-        if tok.kind in ("identifier", "type_identifier", "primitive_type", "self", "crate",
-                        "super", "scoped_identifier", "metavariable") or text == "::" or text == "<":
-            if text == "<":
-                raise Unresolved("qualified path")
+        if text == "<":
+            raise Unresolved("qualified path")
+        if tok.kind in _PATH_START or text == "::":
             return self.path_expr(tok)
         raise Unresolved(f"unexpected {text!r}")
 

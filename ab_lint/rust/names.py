@@ -335,7 +335,8 @@ def _parameter_types(module: Module, body: Node, data: bytes,
             i += 1
         stmt = toks[start:i]
         i += 1
-        if not all(cfg.evaluate(p, features) for a in attrs if (p := cfg.cfg_tokens(a)) is not None):
+        preds = [p for a in attrs if (p := cfg.cfg_tokens(a)) is not None]
+        if not all(cfg.evaluate(p, features) for p in preds):
             continue
         j = 0
         if j < len(stmt) and stmt[j].text == "pub":
