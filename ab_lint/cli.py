@@ -48,8 +48,9 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, exit_zero: boo
     reports: list[str] = []
     for path in paths:
         try:
-            workspace = discover(path, Diagnostics(Path(path).resolve()))
-            targets = collect(workspace)
+            diags = Diagnostics(Path(path).resolve())
+            workspaces = discover(path, diags)
+            targets = collect(workspaces)
         except InputError as e:
             click.echo(f"ab-lint: error: {e}", err=True)
             sys.exit(EXIT_INPUT)
@@ -60,12 +61,11 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, exit_zero: boo
                        f"{type(e).__name__}: {e} (set AB_LINT_DEBUG=1 for details and "
                        "please report it)", err=True)
             sys.exit(EXIT_INPUT)
-        root = str(workspace.root)
-        diags = workspace.diags.items
+        root = str(diags.root)
         if fmt == "json":
-            reports.append(json_report.render(root, targets, diags))
+            reports.append(json_report.render(root, targets, diags.items))
         else:
-            reports.append(text.render(root, targets, diags, verbose=not quiet))
+            reports.append(text.render(root, targets, diags.items, verbose=not quiet))
     out = "\n".join(reports)
     if output is not None:
         try:

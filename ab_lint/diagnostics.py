@@ -17,9 +17,13 @@ class Diagnostic:
 class Diagnostics:
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set)
 
     def add(self, path: Path | str, message: str, line: int | None = None) -> None:
-        self.items.append(Diagnostic(self.relative(path), line, message))
+        diagnostic = Diagnostic(self.relative(path), line, message)
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
 
     def relative(self, path: Path | str) -> str:
         path = Path(path)

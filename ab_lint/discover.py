@@ -14,8 +14,9 @@ from pathlib import Path
 from ab_lint.diagnostics import Diagnostics, InputError
 from ab_lint.manifest import Manifest, load_manifest
 
-RUNTIME_DEPS = {"frame-support", "frame-executive", "sp-api", "polkadot-sdk", "polkadot-sdk-frame",
-                "cumulus-pallet-parachain-system", "frame"}
+# A runtime builds an Executive and a wasm blob; pallets (which also use frame-support) do not.
+RUNTIME_DEPS = {"frame-executive", "polkadot-sdk", "polkadot-sdk-frame", "frame"}
+RUNTIME_BUILD_DEPS = {"substrate-wasm-builder"}
 NODE_DEPS = {"cumulus-client-consensus-aura", "cumulus-client-service", "cumulus-client-collator",
              "nimbus-consensus", "sc-service", "polkadot-sdk",
              "cumulus-client-consensus-relay-chain",
@@ -110,25 +111,28 @@ def read_sources(crate: Crate, diags: Diagnostics) -> dict[Path, bytes]:
     return crate.files
 
 
-def find_root(path: Path) -> tuple[Path, Path | None]:
-    """The workspace root for `path`, and the crate `path` names if it is a member crate."""
+def find_roots(path: Path) -> tuple[Path, list[tuple[Path, Path | None]]]:
+    """The folder paths are shown relative to, and each workspace under `path` with the member
+    crate `path` names when it is one."""
     path = path.resolve()
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     if path.is_file():
         path = path.parent
-    manifest = path / "Cargo.toml"
-    if manifest.is_file():
+    if (path / "Cargo.toml").is_file():
         for parent in [path, *path.parents]:
             candidate = parent / "Cargo.toml"
             if candidate.is_file() and b"[workspace]" in _head(candidate):
-                return parent, (path if parent != path else None)
-        return path, None
-    # A repository whose Cargo workspace sits one or two levels down.
+                return parent, [(parent, path if parent != path else None)]
+        return path, [(path, None)]
+    # A repository whose Cargo workspaces sit one or two levels down (several, sometimes).
+    found: list[Path] = []
     for depth_glob in ("*/Cargo.toml", "*/*/Cargo.toml"):
-        found = sorted(p for p in path.glob(depth_glob) if b"[workspace]" in _head(p))
-        if found:
-            return found[0].parent, None
+        for p in sorted(path.glob(depth_glob)):
+            if b"[workspace]" in _head(p) and not any(p.is_relative_to(f) for f in found):
+                found.append(p.parent)
+    if found:
+        return path, [(root, None) for root in found]
     raise InputError(f"{path}: not a parachain: no Cargo.toml (looked for a Cargo workspace "
                      "with a runtime crate holding construct_runtime! and impl_runtime_apis!)")
 
@@ -140,10 +144,28 @@ def _head(path: Path) -> bytes:
         return b""
 
 
-def discover(path: Path, diags: Diagnostics | None = None) -> Workspace:
-    root, only = find_root(path)
-    diags = diags or Diagnostics(root)
-    diags.root = root
+def _repository_top(root: Path, shown: Path) -> Path:
+    """Path dependencies may leave the workspace (`../common`) but not the repository."""
+    for parent in [root, *root.parents]:
+        if (parent / ".git").exists():
+            return parent
+    return shown if root.is_relative_to(shown) else root
+
+
+def discover(path: Path, diags: Diagnostics | None = None) -> list[Workspace]:
+    shown, roots = find_roots(path)
+    diags = diags or Diagnostics(shown)
+    diags.root = shown
+    workspaces = [_workspace(root, only, shown, diags) for root, only in roots]
+    workspaces = [w for w in workspaces if w.targets]
+    if not workspaces:
+        raise InputError(f"{shown}: not a parachain: no parachain runtime crate found (looked "
+                         "for a crate whose sources hold construct_runtime!, impl_runtime_apis! "
+                         "and register_validate_block!)")
+    return workspaces
+
+
+def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -> Workspace:
     root_manifest = load_manifest(root / "Cargo.toml", diags)
     if root_manifest is None:
         raise InputError(f"{root / 'Cargo.toml'}: cannot be read as a Cargo manifest")
@@ -152,6 +174,7 @@ def discover(path: Path, diags: Diagnostics | None = None) -> Workspace:
     ws_deps = dict(ws_table.get("dependencies") or {})
     ws_deps["__root__"] = str(root)
     root_manifest = load_manifest(root / "Cargo.toml", diags, ws_deps) or root_manifest
+    top = _repository_top(root, shown)
 
     crates: dict[Path, Crate] = {}
     if root_manifest.name:
@@ -171,7 +194,7 @@ def discover(path: Path, diags: Diagnostics | None = None) -> Workspace:
         crates[crate_dir] = Crate(m)
         # path dependencies inside the repository that the member list missed
         for dep in m.dependencies.values():
-            if dep.path and dep.path.is_relative_to(root) and dep.path not in crates:
+            if dep.path and dep.path.is_relative_to(top) and dep.path not in crates:
                 pending.append(dep.path)
 
     for crate in crates.values():
@@ -179,9 +202,6 @@ def discover(path: Path, diags: Diagnostics | None = None) -> Workspace:
     runtimes = sorted((c for c in crates.values() if c.is_runtime), key=lambda c: c.dir)
     if only is not None:
         runtimes = [c for c in runtimes if c.dir == only] or runtimes
-    if not runtimes:
-        raise InputError(f"{root}: not a parachain: no runtime crate found (looked for a crate "
-                         "whose sources hold construct_runtime! and impl_runtime_apis!)")
     nodes = [c for c in crates.values() if c.is_node]
     targets = [Target(r, _node_for(r, nodes, crates)) for r in runtimes]
     return Workspace(root, list(crates.values()), targets, diags)
@@ -205,14 +225,19 @@ def _members(root: Path, ws: dict, diags: Diagnostics) -> list[Path]:
 
 
 def _classify(crate: Crate, diags: Diagnostics) -> None:
-    maybe_runtime = crate.depends_on_any(RUNTIME_DEPS)
+    maybe_runtime = crate.depends_on_any(RUNTIME_DEPS) or any(
+        d.package in RUNTIME_BUILD_DEPS for d in crate.manifest.build_dependencies.values())
     maybe_node = crate.depends_on_any(NODE_DEPS)
     if not (maybe_runtime or maybe_node):
         return
     files = read_sources(crate, diags)
     blob = b"\0".join(files.values())
-    if maybe_runtime and b"impl_runtime_apis!" in blob and any(m in blob for m in RUNTIME_MARKERS):
-        crate.is_runtime = True
+    if maybe_runtime and b"impl_runtime_apis" in blob and any(m in blob for m in RUNTIME_MARKERS):
+        if b"register_validate_block" in blob:
+            crate.is_runtime = True
+        else:
+            diags.add(crate.dir, f"runtime crate {crate.name} is not a parachain runtime "
+                      "(no register_validate_block!), skipped")
     elif maybe_node and any(m in blob for m in NODE_MARKERS):
         crate.is_node = True
 
@@ -220,16 +245,17 @@ def _classify(crate: Crate, diags: Diagnostics) -> None:
 def _node_for(runtime: Crate, nodes: list[Crate], crates: dict[Path, Crate]) -> Crate | None:
     """The node crate nearest to `runtime` in the workspace dependency graph."""
     best: tuple[int, str, Crate] | None = None
+    by_name = {c.name: c for c in crates.values()}
     for node in nodes:
-        distance = _distance(node, runtime, crates)
+        distance = _distance(node, runtime, crates, by_name)
         if distance is not None and (best is None or (distance, node.name) < best[:2]):
             best = (distance, node.name, node)
     return best[2] if best else None
 
 
-def _distance(start: Crate, goal: Crate, crates: dict[Path, Crate]) -> int | None:
+def _distance(start: Crate, goal: Crate, crates: dict[Path, Crate],
+              by_name: dict[str, Crate]) -> int | None:
     frontier, seen, steps = [start], {start.dir}, 0
-    by_name = {c.name: c for c in crates.values()}
     while frontier:
         steps += 1
         nxt = []

@@ -77,9 +77,14 @@ def phase(t: TargetFacts) -> int | None:
     return 3 if p3 else 2 if p2 else 1 if p1 else 0
 
 
-def collect(workspace: Workspace) -> list[TargetFacts]:
-    loader = Loader(workspace)
-    return [target_facts(loader, workspace, t) for t in workspace.targets]
+def collect(workspaces: list[Workspace] | Workspace) -> list[TargetFacts]:
+    if isinstance(workspaces, Workspace):
+        workspaces = [workspaces]
+    out: list[TargetFacts] = []
+    for workspace in workspaces:
+        loader = Loader(workspace)
+        out.extend(target_facts(loader, workspace, t) for t in workspace.targets)
+    return out
 
 
 def target_facts(loader: Loader, workspace: Workspace, target: Target) -> TargetFacts:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ab_lint.diagnostics import Diagnostics
-from ab_lint.discover import Crate, Workspace
+from ab_lint.discover import Crate, Workspace, read_sources
+from ab_lint.manifest import Dependency
 from ab_lint.rust.names import CrateIndex, Program
 from ab_lint.rust.parse import SourceFile
 
@@ -18,6 +19,8 @@ class Loader:
         for crate in workspace.crates:
             self._bytes.update(crate.files)
         self._indexes: dict[Path, CrateIndex] = {}
+        self._by_dir = {c.dir: c for c in workspace.crates}
+        self._by_name = {c.name: c for c in workspace.crates}
         self._crate_of: dict[int, Crate] = {}
         self.program = Program(read=self._read, crate_for_dependency=self._dependency)
 
@@ -35,12 +38,14 @@ class Loader:
             line = data.count(b"\n", 0, e.start) + 1
             self.diags.add(path, "not valid UTF-8, skipped", line)
             return None
-        source = SourceFile(path, self.diags.relative(path), data)
+        return SourceFile(path, self.diags.relative(path), data, self._parsed)
+
+    def _parsed(self, source: SourceFile) -> None:
         error_line = source.first_error_line()
         if error_line is not None:
-            self.diags.add(path, "Rust syntax error; the rest of the file is still read",
+            self.diags.add(source.path, "tree-sitter cannot parse this line (a syntax error, or "
+                           "Rust newer than the grammar); the rest of the file is still read",
                            error_line)
-        return source
 
     def index(self, crate: Crate, features: frozenset[str] | None = None) -> CrateIndex | None:
         cached = self._indexes.get(crate.dir)
@@ -58,6 +63,16 @@ class Loader:
         self._crate_of[id(index)] = crate
         return index
 
+    def workspace_crate(self, dep: Dependency) -> Crate | None:
+        if dep.path is not None:
+            return self._by_dir.get(dep.path)
+        return self._by_name.get(dep.package)
+
+    def mentions(self, crate: Crate, needles: list[bytes]) -> bool:
+        files = read_sources(crate, self.diags)
+        self._bytes.update(files)
+        return any(n in data for data in files.values() for n in needles)
+
     def crate_of(self, index: CrateIndex) -> Crate:
         return self._crate_of[id(index)]
 
@@ -68,8 +83,7 @@ class Loader:
         dep = next((d for d in parent.manifest.dependencies.values() if d.ident == ident), None)
         if dep is None:
             return None
-        target = self.workspace.crate_at(dep.path) if dep.path else next(
-            (c for c in self.workspace.crates if c.name == dep.package), None)
+        target = self.workspace_crate(dep)
         if target is None:
             return None
         # Cargo unifies features: the dependent's `dep/feature` entries switch them on too.

@@ -32,6 +32,10 @@ PARACHAIN_SYSTEM = "cumulus_pallet_parachain_system"
 BLOCK_TIME_NAMES = ("MILLISECS_PER_BLOCK", "MILLI_SECS_PER_BLOCK", "MILLISECONDS_PER_BLOCK",
                     "MILLISECS_PER_PARA_BLOCK")
 _SPACES = re.compile(r"\s+")
+# Files worth parsing up front in a runtime crate: configs, APIs, macros, and those declaring
+# modules. Weight files and the like are parsed only if a path leads into them.
+RUNTIME_FILE_MARKERS = (b"for Runtime", b"impl_runtime_apis", b"register_validate_block",
+                        b"construct_runtime", b"mod ", b"parameter_types", b"pub use ")
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class RuntimeModel:
         self.crate = crate
         self.index: CrateIndex | None = loader.index(crate)
         self.values = Values(loader.program)
-        self.modules: list[Module] = self.index.modules() if self.index else []
+        self.modules: list[Module] = self.index.modules(RUNTIME_FILE_MARKERS) if self.index else []
         self.features = self.index.features if self.index else frozenset()
 
     # -- finding things -------------------------------------------------------------------
@@ -113,21 +117,25 @@ class RuntimeModel:
             return None
         return self.values.type_value(impl.module, ty, Origin(impl.file, node))
 
-    def scopes(self) -> list[Module]:
-        """Modules to search for a conventional name: the runtime's, then its workspace deps'."""
+    def scopes(self, names: tuple[str, ...]):
+        """Modules to search for a conventional name: the runtime's, then those of workspace
+        crates it depends on whose sources mention the name (read as bytes, parsed only then)."""
         if self.index is None:
-            return []
-        out = list(self.modules)
+            return
+        yield from self.modules
+        needles = [n.encode() for n in names]
         for dep in self.crate.manifest.dependencies.values():
+            crate = self.loader.workspace_crate(dep)
+            if crate is None or not self.loader.mentions(crate, needles):
+                continue
             index = self.loader.program.crate_for_dependency(self.index, dep.ident)
             if index is not None:
-                out.extend(index.modules())
-        return out
+                yield from index.modules()
 
     def find_const(self, names: tuple[str, ...]) -> Resolved | None:
         """A constant by conventional name, as seen from the runtime (imports included)."""
         program = self.loader.program
-        for scope in self.scopes():
+        for scope in self.scopes(names):
             for name in names:
                 target = program.lookup(scope, name)
                 if target is None or isinstance(target, Module):
@@ -192,7 +200,7 @@ class NodeModel:
         self.index = loader.index(crate)
         self.values = Values(loader.program)
         self.modules = self.index.modules() if self.index else []
-        self._sites: list[tuple[SourceFile, Node]] | None = None
+        self._sites: list[tuple[SourceFile, Node, str]] | None = None
 
     def collator_calls(self) -> list[tuple[str, Node, Module]]:
         calls = []
@@ -238,7 +246,7 @@ class NodeModel:
                 return call
         return calls[0]
 
-    def _call_sites(self) -> list[tuple[SourceFile, Node]]:
+    def _call_sites(self) -> list[tuple[SourceFile, Node, str]]:
         if self._sites is None:
             files: list[SourceFile] = []
             crates = [self.crate] + [c for c in self.loader.workspace.crates
@@ -249,7 +257,13 @@ class NodeModel:
                 for m in index.modules() if index else []:
                     if m.file is not None and m.file not in files:
                         files.append(m.file)
-            self._sites = [(f, n) for f in files for n in _all_calls(f)]
+            self._sites = []
+            for f in files:
+                for call in _all_calls(f):
+                    func = call.child_by_field_name("function")
+                    segs = path_segments(func, f.data) if func is not None else []
+                    if segs:
+                        self._sites.append((f, call, segs[-1]))
         return self._sites
 
     def _flag_value(self, file: SourceFile, fn: Node, flag: str, depth: int) -> bool | None:
@@ -266,10 +280,9 @@ class NodeModel:
         index, fn_name = names.index(flag), file.text(name_node)
         found: list[tuple[bool, bool]] = []  # (value, the call names this runtime)
         runtime_name = self.runtime.lib_name
-        for site_file, call in self._call_sites():
-            segs = path_segments(call.child_by_field_name("function"), site_file.data)
+        for site_file, call, callee in self._call_sites():
             arguments = call.child_by_field_name("arguments")
-            if not segs or segs[-1] != fn_name or arguments is None:
+            if callee != fn_name or arguments is None:
                 continue
             args = [a for a in arguments.named_children
                     if a.type not in ("line_comment", "block_comment")]

@@ -54,11 +54,13 @@ def lint(path: Path, disc_ms: list[float] | None = None) -> list[TargetFacts]:
 
 def files_parsed(path: Path) -> list[Path]:
     """The Rust files ab-lint actually read and parsed for `path`."""
-    ws = discover(path, Diagnostics(path.resolve()))
-    loader = Loader(ws)
-    for t in ws.targets:
-        target_facts(loader, ws, t)
-    return sorted(p for p, f in loader.program.files.items() if f is not None)
+    parsed: list[Path] = []
+    for ws in discover(path, Diagnostics(path.resolve())):
+        loader = Loader(ws)
+        for t in ws.targets:
+            target_facts(loader, ws, t)
+        parsed += [p for p, f in loader.program.files.items() if f is not None and f.parsed]
+    return sorted(parsed)
 
 
 def bare_parse(files: list[Path]) -> int:

@@ -63,7 +63,7 @@ def test_not_a_parachain(name: str) -> None:
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "not a parachain" in lines[0]
-    assert "construct_runtime!" in lines[0]
+    assert "register_validate_block!" in lines[0]
 
 
 def test_missing_path(tmp_path: Path) -> None:

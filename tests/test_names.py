@@ -14,7 +14,7 @@ version = "0.1.0"
 
 [dependencies]
 {deps}
-frame-support = {{ version = "1", default-features = false }}
+frame-executive = {{ version = "1", default-features = false }}
 
 [features]
 default = ["std"{extra}]
@@ -38,6 +38,10 @@ impl cumulus_pallet_parachain_system::Config for Runtime {{
     type ConsensusHook = cumulus_pallet_aura_ext::FixedVelocityConsensusHook<Runtime, {hook_args}>;
 }}
 construct_runtime!(pub enum Runtime {{ System: frame_system }});
+cumulus_pallet_parachain_system::register_validate_block! {{
+    Runtime = Runtime,
+    BlockExecutor = cumulus_pallet_aura_ext::BlockExecutor::<Runtime, Executive>,
+}}
 impl_runtime_apis! {{
     impl sp_consensus_aura::AuraApi<Block, AuraId> for Runtime {{
         fn slot_duration() -> SlotDuration {{ SlotDuration::from_millis(SLOT_DURATION) }}

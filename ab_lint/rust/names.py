@@ -115,6 +115,8 @@ def path_segments(node: Node | None, data: bytes) -> list[str]:
 
 def attr_active(attr_nodes: list[Node], data: bytes, features: frozenset[str]) -> bool:
     for attr in attr_nodes:
+        if b"cfg" not in data[attr.start_byte : attr.end_byte]:
+            continue
         pred = cfg.cfg_tokens(tokens(attr, data))
         if pred is not None and not cfg.evaluate(pred, features):
             return False
@@ -146,6 +148,7 @@ class Module:
         self.file = file
         self.child_dir = child_dir  # where `mod x;` inside this module looks for x.rs
         self._container = container
+        self.owns_file = container is None  # a `mod x;` file rather than an inline `mod x {}`
         self._loaded = False
         self.items: dict[str, list[Item]] = {}
         self.uses: dict[str, list[str]] = {}
@@ -181,11 +184,15 @@ class CrateIndex:
         child_dir = root_file.parent
         self.root = Module(self, "crate", None, file, None, child_dir)
 
-    def modules(self) -> list[Module]:
-        """Every module of the crate, loaded."""
+    def modules(self, markers: tuple[bytes, ...] | None = None) -> list[Module]:
+        """Every module of the crate, loaded; with `markers`, a module in a file of its own is
+        loaded only if its text holds one (the rest load on demand, when a path leads there)."""
         out, stack = [], [self.root]
         while stack:
             m = stack.pop()
+            if (markers is not None and m is not self.root and m.file is not None
+                    and m.owns_file and not any(k in m.file.data for k in markers)):
+                continue
             m.load()
             out.append(m)
             stack.extend(reversed(m.children))

@@ -7,6 +7,7 @@ byte offsets, lines and columns of the real file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -20,15 +21,25 @@ _PARSER = Parser(RUST)
 class SourceFile:
     """One Rust file: its bytes, its tree, and the position of its first syntax error."""
 
-    def __init__(self, path: Path, rel: str, data: bytes, text_ok: bool = True) -> None:
+    def __init__(self, path: Path, rel: str, data: bytes,
+                 on_parse: Callable[[SourceFile], None] | None = None) -> None:
         self.path = path
         self.rel = rel
         self.data = data
-        self.text_ok = text_ok
+        self._on_parse = on_parse
 
     @cached_property
     def tree(self) -> Tree:
-        return _PARSER.parse(self.data)
+        tree = _PARSER.parse(self.data)
+        if self._on_parse is not None:
+            self.__dict__["tree"] = tree  # visible to the callback
+            self._on_parse(self)
+        return tree
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the file was parsed (files are read eagerly, parsed only when needed)."""
+        return "tree" in self.__dict__
 
     @property
     def root(self) -> Node:
