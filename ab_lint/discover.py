@@ -203,6 +203,10 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
     if only is not None:
         runtimes = [c for c in runtimes if c.dir == only] or runtimes
     nodes = [c for c in crates.values() if c.is_node]
+    # a node binary whose collator is started by a service library it depends on
+    by_name = {c.name: c for c in crates.values()}
+    nodes += [c for c in crates.values() if not c.is_node and c.depends_on_any(NODE_DEPS)
+              and any(_distance(c, n, crates, by_name) for n in nodes)]
     targets = [Target(r, _node_for(r, nodes, crates)) for r in runtimes]
     return Workspace(root, list(crates.values()), targets, diags)
 

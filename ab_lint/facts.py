@@ -177,16 +177,20 @@ def _head(r) -> str:
 
 
 def _consensus(rt: RuntimeModel, aura, aura_api) -> Located:
+    """What validates blocks decides: the BlockExecutor given to register_validate_block!,
+    then pallet_aura / AuraApi (with Aura keys), then any nimbus trait impl."""
+    validate = rt.macro("register_validate_block")
+    if validate is not None:
+        for tok in tokens(validate.body, validate.file.data):
+            if "author_inherent" in tok.text or "nimbus" in tok.text:
+                return at("nimbus", validate.file, tok.node)
+            if tok.text == "cumulus_pallet_aura_ext":
+                break
     if aura is not None:
         return at("aura", aura.file, aura.node)
     if aura_api is not None:
-        return at("aura", aura_api.file, aura_api.node)
-    validate = rt.macro("register_validate_block")
-    if validate is not None:
-        executor = next((t for t in tokens(validate.body, validate.file.data)
-                         if "author_inherent" in t.text), None)
-        if executor is not None:
-            return at("nimbus", validate.file, executor.node)
+        keys = aura_api.file.text(aura_api.trait) if aura_api.trait is not None else ""
+        return at("nimbus" if "Nimbus" in keys else "aura", aura_api.file, aura_api.node)
     for impl in rt.index.impls if rt.index else []:
         segs = "::".join(impl.trait_segments())
         if "nimbus" in segs.lower() or "author_inherent" in segs:
@@ -232,7 +236,8 @@ def node_facts(node: NodeModel) -> dict[str, Located]:
     file = module.file
     facts["collator"] = at(kind, file, call)
     params = params_struct(file, call)
-    fields = struct_fields(file, params) if params is not None else {}
+    features = module.crate.features
+    fields = struct_fields(file, params, features) if params is not None else {}
     facts["para_backend_passed"] = (at(True, file, fields["para_backend"])
                                     if "para_backend" in fields else Located(False))
     facts["code_hash_provider"] = (at(True, file, fields["code_hash_provider"])

@@ -45,6 +45,6 @@ BY_CRATE: dict[str, dict[str, Value]] = {
 def external_value(segments: tuple[str, ...]) -> Value | None:
     name = segments[-1]
     crate_table = BY_CRATE.get(segments[0])
-    if crate_table is not None and name in crate_table:
+    if crate_table is not None and len(segments) == 2 and name in crate_table:
         return crate_table[name]
     return BY_NAME.get(name)

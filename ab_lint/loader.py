@@ -18,7 +18,7 @@ class Loader:
         self._bytes: dict[Path, bytes] = {}
         for crate in workspace.crates:
             self._bytes.update(crate.files)
-        self._indexes: dict[Path, CrateIndex] = {}
+        self._indexes: dict[tuple[Path, frozenset[str]], CrateIndex] = {}
         self._by_dir = {c.dir: c for c in workspace.crates}
         self._by_name = {c.name: c for c in workspace.crates}
         self._crate_of: dict[int, Crate] = {}
@@ -48,7 +48,8 @@ class Loader:
                            error_line)
 
     def index(self, crate: Crate, features: frozenset[str] | None = None) -> CrateIndex | None:
-        cached = self._indexes.get(crate.dir)
+        features = crate.manifest.default_features() if features is None else features
+        cached = self._indexes.get((crate.dir, features))
         if cached is not None:
             return cached
         root_file = _root_file(crate)
@@ -56,10 +57,8 @@ class Loader:
             self.diags.add(crate.dir, f"crate {crate.name} has no src/lib.rs or src/main.rs")
             return None
         extern = {d.ident: d.package for d in crate.manifest.dependencies.values()}
-        index = CrateIndex(self.program, crate.name, root_file,
-                           features if features is not None else crate.manifest.default_features(),
-                           extern)
-        self._indexes[crate.dir] = index
+        index = CrateIndex(self.program, crate.name, root_file, features, extern)
+        self._indexes[(crate.dir, features)] = index
         self._crate_of[id(index)] = crate
         return index
 

@@ -22,6 +22,7 @@ from ab_lint.rust.names import (
     Item,
     MacroCall,
     Module,
+    attr_active,
     path_segments,
     use_tree,
 )
@@ -68,6 +69,10 @@ class RuntimeModel:
         self.values = Values(loader.program)
         self.modules: list[Module] = self.index.modules(RUNTIME_FILE_MARKERS) if self.index else []
         self.features = self.index.features if self.index else frozenset()
+        holders = {id(i.module) for i in self.index.impls} if self.index else set()
+        self.config_scopes = [m for m in self.modules
+                              if m.parent is None or id(m) in holders]
+        self.other_scopes = [m for m in self.modules if m not in self.config_scopes]
 
     # -- finding things -------------------------------------------------------------------
     def _trait_crate(self, impl: Impl) -> tuple[str, ...]:
@@ -132,35 +137,97 @@ class RuntimeModel:
             if index is not None:
                 yield from index.modules()
 
-    def find_const(self, names: tuple[str, ...]) -> Resolved | None:
-        """A constant by conventional name, as seen from the runtime (imports included)."""
-        program = self.loader.program
-        for scope in self.scopes(names):
+    def _found(self, scope: Module, name: str) -> tuple[Resolved, object] | None:
+        target = self.loader.program.lookup(scope, name)
+        if target is None or isinstance(target, Module):
+            return None
+        if isinstance(target, Item) and target.kind != "const":
+            return None
+        try:
+            resolved = self.values.target_value(target, [name])
+        except Unresolved:
+            return None
+        if resolved.origin is None:  # from outside the repository: point at the import
+            site = self.loader.program.binding_site(scope, name)
+            if site is not None:
+                resolved = Resolved(resolved.value, Origin(scope.file, site), resolved.external)
+        return resolved, target
+
+    def visible(self, names: tuple[str, ...],
+                everywhere: bool = True) -> tuple[Resolved, object] | None:
+        """A constant the runtime crate defines or imports, by conventional name: as the crate
+        root and the modules holding its configuration see it, then (`everywhere`) as any of
+        its modules does."""
+        for scope in self.config_scopes + (self.other_scopes if everywhere else []):
             for name in names:
-                target = program.lookup(scope, name)
-                if target is None or isinstance(target, Module):
-                    continue
-                if isinstance(target, Item) and target.kind != "const":
-                    continue
-                try:
-                    return self.values.target_value(target, [name])
-                except Unresolved:
-                    continue
+                found = self._found(scope, name)
+                if found is not None:
+                    return found
         return None
 
+    def find_const(self, names: tuple[str, ...]) -> Resolved | None:
+        """A constant by conventional name: the runtime's own or imported one first, then one
+        defined in a workspace crate the runtime depends on."""
+        found = self.visible(names)
+        if found is None:
+            for scope in self.scopes(names):
+                for name in names:
+                    found = self._found(scope, name)
+                    if found is not None:
+                        break
+                if found is not None:
+                    break
+        return found[0] if found else None
+
     def block_time(self) -> Resolved | None:
-        """MILLISECS_PER_BLOCK, or the block time that imported time constants assume."""
-        found = self.find_const(BLOCK_TIME_NAMES)
+        """MILLISECS_PER_BLOCK, or the block time the runtime's slot and time constants come
+        from: the block-time constant beside SLOT_DURATION, the one SLOT_DURATION or MINUTES
+        is computed from, or that of the outside crate they are imported from."""
+        found = self.visible(BLOCK_TIME_NAMES, everywhere=False)
         if found is not None:
-            return found
-        for name in ("SLOT_DURATION", "MINUTES", "HOURS", "DAYS"):
-            derived = self.find_const((name,))
-            if derived is not None and derived.external:
-                crate = derived.external[0]
-                for block_name in BLOCK_TIME_NAMES:
-                    value = external_value((crate, block_name))
-                    if value is not None and crate in BY_CRATE:
-                        return Resolved(value, None, (crate, block_name))
+            return found[0]
+        for anchor in ("SLOT_DURATION", "MINUTES", "HOURS", "DAYS"):
+            found = self.visible((anchor,))
+            if found is None:
+                continue
+            resolved, target = found
+            if isinstance(target, External):
+                crate = target.segments[0]
+                if crate in BY_CRATE:
+                    for name in BLOCK_TIME_NAMES:
+                        value = external_value((crate, name))
+                        if value is not None:
+                            return Resolved(value, resolved.origin, (crate, name))
+                continue
+            if not isinstance(target, Item):
+                continue
+            beside = self._beside(target.module, anchor, target)
+            if beside is not None:
+                return beside
+        return None
+
+    def _beside(self, module: Module, anchor: str, item: Item) -> Resolved | None:
+        for name in BLOCK_TIME_NAMES:
+            found = self._found(module, name)
+            if found is not None:
+                return found[0]
+        if anchor in ("HOURS", "DAYS"):
+            minutes = self.loader.program.lookup(module, "MINUTES")
+            return self._beside(minutes.module, "MINUTES", minutes) if isinstance(
+                minutes, Item) else None
+        # SLOT_DURATION = X, or MINUTES = 60_000 / (X as BlockNumber): X is the block time
+        try:
+            anchor_value = self.values.const(item)
+        except Unresolved:
+            return None
+        for path in _paths(item.tokens()):
+            found = self._found(module, path[-1]) if len(path) == 1 else None
+            if found is None or not isinstance(found[0].value, int) or found[0].value <= 0:
+                continue
+            value = found[0].value
+            if (anchor == "SLOT_DURATION" and value == anchor_value) or (
+                    anchor == "MINUTES" and 60_000 // value == anchor_value):
+                return found[0]
         return None
 
     # -- the hook -------------------------------------------------------------------------
@@ -177,14 +244,19 @@ class RuntimeModel:
         """Relay slot, velocity and capacity as wired into FixedVelocityConsensusHook."""
         if hook is None or not isinstance(hook.value, Named) or hook.value.module is None:
             return [NONE, NONE, NONE]
-        if hook.value.name != "FixedVelocityConsensusHook" or len(hook.value.args) < 4:
+        args = hook.value.args
+        if hook.value.name != "FixedVelocityConsensusHook" or len(args) < 3:
             return [NONE, NONE, NONE]
         out = []
-        for node in hook.value.args[1:4]:
+        for node in args[-3:] if len(args) >= 4 else args[1:3]:
             try:
                 out.append(from_resolved(self.values.arg(hook.value.module, node)))
             except Unresolved:
                 out.append(at(None, hook.value.module.file, node))
+        if len(args) == 3:
+            # moonkit's hook takes no relay slot; the runtime's own constant is the one in use
+            relay = self.find_const(("RELAY_CHAIN_SLOT_DURATION_MILLIS",))
+            out.insert(0, from_resolved(relay) if relay else NONE)
         return out
 
 
@@ -197,15 +269,40 @@ class NodeModel:
         self.loader = loader
         self.crate = crate
         self.runtime = runtime
-        self.index = loader.index(crate)
+        self.index = loader.index(crate, _features_for(crate, runtime))
         self.values = Values(loader.program)
         self.modules = self.index.modules() if self.index else []
         self._sites: list[tuple[SourceFile, Node, str]] | None = None
 
     def collator_calls(self) -> list[tuple[str, Node, Module]]:
+        calls = self._calls_in(self.modules)
+        if calls:
+            return calls
+        # the node may start its collator from a service library it depends on
+        for crate in self._node_libraries():
+            index = self.loader.index(crate)
+            calls = self._calls_in(index.modules() if index else [])
+            if calls:
+                return calls
+        return []
+
+    def _node_libraries(self) -> list[Crate]:
+        out, seen, frontier = [], {self.crate.dir}, [self.crate]
+        while frontier:
+            crate = frontier.pop(0)
+            for dep in crate.manifest.dependencies.values():
+                target = self.loader.workspace_crate(dep)
+                if target is not None and target.dir not in seen:
+                    seen.add(target.dir)
+                    frontier.append(target)
+                    if target.is_node:
+                        out.append(target)
+        return out
+
+    def _calls_in(self, modules: list[Module]) -> list[tuple[str, Node, Module]]:
         calls = []
         seen_files: set[int] = set()
-        for module in self.modules:
+        for module in modules:
             if module.file is None or id(module.file) in seen_files:
                 continue
             seen_files.add(id(module.file))
@@ -217,7 +314,7 @@ class NodeModel:
                     continue
                 segs = _with_local_uses(module.file, node, segs)
                 target = self.loader.program.resolve(module, segs)
-                kind = classify(target.segments if isinstance(target, External) else tuple(segs))
+                kind = classify(full_path(target, segs))
                 if kind:
                     calls.append((kind, node, module))
         return calls
@@ -333,6 +430,38 @@ def _all_calls(file: SourceFile) -> list[Node]:
     return QueryCursor(_ANY_CALL_QUERY).captures(file.root).get("c", [])
 
 
+def _features_for(node: Crate, runtime: Crate) -> frozenset[str]:
+    """The node's default features, plus those that switch on its (optional) dependency on
+    `runtime`: a node built for one runtime is built with that runtime's feature."""
+    manifest = node.manifest
+    keys = {d.key for d in manifest.dependencies.values()
+            if d.path == runtime.dir or d.package == runtime.name}
+    wanted = set()
+    for feature, entries in manifest.features.items():
+        for entry in entries:
+            head = entry.removeprefix("dep:").split("/")[0].rstrip("?")
+            if head in keys:
+                wanted.add(feature)
+    enabled = manifest.enabled_entries(wanted)
+    return frozenset(f for f in enabled if "/" not in f and not f.startswith("dep:")
+                     and f != "default")
+
+
+def _paths(toks: list) -> list[list[str]]:
+    """The paths (`A`, `a::B`) an expression's tokens mention."""
+    out: list[list[str]] = []
+    i = 0
+    while i < len(toks):
+        if toks[i].kind == "identifier":
+            path = [toks[i].text]
+            while i + 2 < len(toks) and toks[i + 1].text == "::" and toks[i + 2].kind == "identifier":
+                path.append(toks[i + 2].text)
+                i += 2
+            out.append(path)
+        i += 1
+    return out
+
+
 def _with_local_uses(file: SourceFile, node: Node, segs: list[str]) -> list[str]:
     """Apply `use` declarations of the blocks around `node` (a `use` inside a fn body)."""
     scope = node.parent
@@ -360,9 +489,24 @@ def _calls(file: SourceFile) -> list[Node]:
     return sorted(captures.get("c", []), key=lambda n: n.start_byte)
 
 
+def full_path(target: object, segs: list[str]) -> tuple[str, ...]:
+    """Where a resolved path really points: `crate::module::item` for workspace items."""
+    if isinstance(target, External):
+        return target.segments
+    if isinstance(target, Item | Module):
+        module = target.module if isinstance(target, Item) else target
+        names = [target.name] if isinstance(target, Item) else []
+        while module is not None:
+            names.append(module.crate.name.replace("-", "_") if module.parent is None
+                         else module.name)
+            module = module.parent
+        return tuple(reversed(names))
+    return tuple(segs)
+
+
 def classify(segs: tuple[str, ...]) -> str | None:
     joined = "::".join(segs)
-    if "nimbus" in joined and ("collators" in segs or segs[-1] == "run"):
+    if "nimbus" in joined.lower() and ("collators" in segs or segs[-1] in ("run", "build")):
         return "nimbus"
     if "collators" in segs:
         i = segs.index("collators")
@@ -391,13 +535,17 @@ def source_text(file: SourceFile, node: Node) -> str:
     return _SPACES.sub("", file.text(node)).replace(",)", ")")
 
 
-def struct_fields(file: SourceFile, node: Node) -> dict[str, Node]:
-    """`field: value` and shorthand fields of a struct expression."""
+def struct_fields(file: SourceFile, node: Node,
+                  features: frozenset[str] = frozenset()) -> dict[str, Node]:
+    """`field: value` and shorthand fields of a struct expression, `#[cfg]`-aware."""
     body = node.child_by_field_name("body")
     fields: dict[str, Node] = {}
     if body is None:
         return fields
     for child in body.named_children:
+        attrs = [c for c in child.children if c.type == "attribute_item"]
+        if attrs and not attr_active(attrs, file.data, features):
+            continue
         if child.type == "field_initializer":
             name = child.child_by_field_name("field")
             value = child.child_by_field_name("value")

@@ -60,7 +60,8 @@ class Values:
             raise Unresolved(f"cycle through {item.name}")
         self._active.add(key)
         try:
-            value = evaluate(item.tokens(), lambda segs: self.path_value(item.module, segs).value)
+            value = evaluate(item.tokens(), lambda segs: self.path_value(item.module, segs).value,
+                             item.module.crate.features)
         except Unresolved as e:
             self._consts[key] = e
             raise
@@ -93,7 +94,7 @@ class Values:
                          "scoped_identifier"):
             return self.path_value(module, path_segments(node, module.file.data)).value
         return evaluate(tokens(node, module.file.data),
-                        lambda segs: self.path_value(module, segs).value)
+                        lambda segs: self.path_value(module, segs).value, module.crate.features)
 
     def arg(self, module: Module, node: Node) -> Resolved:
         """A const generic argument with the origin of the constant it names, if any."""

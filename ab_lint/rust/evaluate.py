@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ab_lint.rust import cfg
 from ab_lint.rust.tokens import Token, matching, split_top
 
 
@@ -180,10 +181,12 @@ def _call(path: list[str], args: list[Value]) -> Value:
 class Evaluator:
     """Evaluates one token list; `resolve` maps a path (list of segments) to its value."""
 
-    def __init__(self, toks: list[Token], resolve: Callable[[list[str]], Value]) -> None:
+    def __init__(self, toks: list[Token], resolve: Callable[[list[str]], Value],
+                 features: frozenset[str] | None = None) -> None:
         self.toks = toks
         self.pos = 0
         self.resolve = resolve
+        self.features = features
 
     def run(self) -> Value:
         if not self.toks:
@@ -249,7 +252,9 @@ class Evaluator:
                 return value & hi
             span = hi - lo + 1
             return (value - lo) % span + lo
-        raise Unresolved(f"as {ty}")
+        if ty in ("f32", "f64", "bool", "char"):
+            raise Unresolved(f"as {ty}")
+        return value  # an alias of an integer type (`as BlockNumber`): the value stands
 
     def skip_turbofish(self) -> None:
         self.take("::")
@@ -264,7 +269,22 @@ class Evaluator:
         end = matching(self.toks, start)
         inner = self.toks[start + 1 : end]
         self.pos = end + 1
-        return [Evaluator(part, self.resolve).run() for part in split_top(inner)]
+        args = []
+        for part in split_top(inner):
+            while len(part) > 2 and part[0].text == "#" and part[1].text == "[":
+                end = matching(part, 1)
+                pred = cfg.cfg_tokens(part[1 : end + 1])
+                if pred is not None and (self.features is None
+                                         or not cfg.evaluate(pred, self.features)):
+                    part = []  # an argument switched off (or unknowable without features)
+                    break
+                part = part[end + 1 :]
+            if part:
+                args.append(self.sub(part))
+        return args
+
+    def sub(self, toks: list[Token]) -> Value:
+        return Evaluator(toks, self.resolve, self.features).run()
 
     def unary(self) -> Value:
         tok = self.take()
@@ -290,7 +310,7 @@ class Evaluator:
             parts = split_top(inner)
             if len(parts) != 1:
                 raise Unresolved("tuple")
-            return Evaluator(parts[0], self.resolve).run()
+            return self.sub(parts[0])
         if tok.kind == "integer_literal":
             return parse_int(text)
         if text in ("true", "false"):
@@ -332,9 +352,10 @@ class Evaluator:
         if path[-1] == "prod_or_fast":
             parts = split_top(inner)
             if parts:
-                return Evaluator(parts[0], self.resolve).run()
+                return self.sub(parts[0])
         raise Unresolved(f"{path[-1]}!")
 
 
-def evaluate(toks: list[Token], resolve: Callable[[list[str]], Value]) -> Value:
-    return Evaluator(toks, resolve).run()
+def evaluate(toks: list[Token], resolve: Callable[[list[str]], Value],
+             features: frozenset[str] | None = None) -> Value:
+    return Evaluator(toks, resolve, features).run()

@@ -153,6 +153,8 @@ class Module:
         self.items: dict[str, list[Item]] = {}
         self.uses: dict[str, list[str]] = {}
         self.globs: list[list[str]] = []
+        self.use_nodes: dict[str, Node] = {}  # where each `use` binding is declared
+        self.glob_nodes: list[Node] = []
         self.children: list[Module] = []
 
     def load(self) -> None:
@@ -223,7 +225,11 @@ class CrateIndex:
         elif t == "use_declaration":
             arg = node.child_by_field_name("argument")
             if arg is not None:
+                before, globs = set(module.uses), len(module.globs)
                 use_tree(arg, [], module.uses, module.globs, data)
+                for bound in set(module.uses) - before:
+                    module.use_nodes[bound] = node
+                module.glob_nodes.extend([node] * (len(module.globs) - globs))
         elif t == "impl_item":
             self.impls.append(Impl(module, node, node.child_by_field_name("trait"),
                                    node.child_by_field_name("type"),
@@ -265,7 +271,7 @@ class CrateIndex:
                 module.add(item)
             return
         self.macros.append(MacroCall(name, module, node, body))
-        if name == "impl_runtime_apis":
+        if name.startswith("impl_runtime_apis"):
             items = module.file.reparse_body(body)
             for child in active_children(items, data, self.features):
                 if child.type == "impl_item":
@@ -440,6 +446,17 @@ class Program:
             if dep is not None:
                 return dep
         return external_glob if fallback else None
+
+    def binding_site(self, module: Module, name: str) -> Node | None:
+        """The `use` declaration through which `name` enters `module`, if any."""
+        if name in module.use_nodes:
+            return module.use_nodes[name]
+        for glob, node in zip(module.globs, module.glob_nodes, strict=False):
+            target = self.resolve(module, glob)
+            if isinstance(target, External) or (
+                    isinstance(target, Module) and self.lookup(target, name, first=False)):
+                return node
+        return None
 
     def extern_crate(self, crate: CrateIndex, name: str) -> Module | External | None:
         if name in crate.extern:

@@ -1,0 +1,215 @@
+"""Code shapes met in real parachains, each in a small tree written here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run
+
+RUNTIME_MANIFEST = """[package]
+name = "{name}"
+version = "0.1.0"
+
+[dependencies]
+frame-executive = {{ version = "1", default-features = false }}
+{deps}
+
+[features]
+default = ["std"]
+std = []
+"""
+
+NODE_MANIFEST = """[package]
+name = "node"
+version = "0.1.0"
+
+[dependencies]
+sc-service = "1"
+{deps}
+
+[features]
+default = []
+{features}
+"""
+
+VALIDATE = """
+construct_runtime!(pub enum Runtime { System: frame_system });
+cumulus_pallet_parachain_system::register_validate_block! {
+    Runtime = Runtime,
+    BlockExecutor = EXECUTOR::BlockExecutor::<Runtime, Executive>,
+}
+impl_runtime_apis! {}
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def lint(root: Path) -> list[dict]:
+    result = run("--format", "json", str(root))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["targets"]
+
+
+def workspace(tmp_path: Path, runtime_lib: str, node_files: dict[str, str] | None = None,
+              executor: str = "cumulus_pallet_aura_ext", node_deps: str = "",
+              node_features: str = "") -> Path:
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["runtime", "node"]\n' if node_files
+        else '[workspace]\nmembers = ["runtime"]\n',
+        "runtime/Cargo.toml": RUNTIME_MANIFEST.format(name="acme-runtime", deps=""),
+        "runtime/src/lib.rs": runtime_lib + VALIDATE.replace("EXECUTOR", executor),
+    }
+    if node_files:
+        files["node/Cargo.toml"] = NODE_MANIFEST.format(
+            deps=node_deps or 'acme-runtime = { path = "../runtime" }', features=node_features)
+        files.update({f"node/{k}": v for k, v in node_files.items()})
+    return write(tmp_path, files)
+
+
+def test_block_time_from_what_minutes_is_computed_from(tmp_path: Path) -> None:
+    lib = ("pub const SLOT_DURATION: u64 = 6_000;\n"
+           "pub const MINUTES: u32 = 60_000 / (SLOT_DURATION as BlockNumber);\n"
+           "pub const HOURS: u32 = MINUTES * 60;\n")
+    facts = lint(workspace(tmp_path, lib))[0]["facts"]
+    assert facts["millisecs_per_block"] == 6000
+
+
+def test_block_time_beside_the_imported_slot(tmp_path: Path) -> None:
+    lib = ("mod consts {\n pub mod relay { pub const MILLISECS_PER_BLOCK: u64 = 6000; }\n"
+           " pub mod para { pub const MILLISECS_PER_BLOCK: u64 = 12_000;\n"
+           "   pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK; } }\n"
+           "use consts::para::SLOT_DURATION;\n")
+    facts = lint(workspace(tmp_path, lib))[0]["facts"]
+    assert facts["millisecs_per_block"] == 12000
+    assert facts["slot_duration"] == 12000
+
+
+def test_block_time_of_an_outside_crate_points_at_the_import(tmp_path: Path) -> None:
+    lib = "use parachains_common::{AccountId, DAYS};\n"
+    target = lint(workspace(tmp_path, lib))[0]
+    assert target["facts"]["millisecs_per_block"] == 12000
+    assert target["locations"]["millisecs_per_block"]["line"] == 1
+
+
+def test_three_argument_hook(tmp_path: Path) -> None:
+    lib = """
+pub const RELAY_CHAIN_SLOT_DURATION_MILLIS: u32 = 6000;
+impl cumulus_pallet_parachain_system::Config for Runtime {
+    type ConsensusHook = pallet_async_backing::consensus_hook::FixedVelocityConsensusHook<
+        Runtime, 2, 5>;
+}
+"""
+    facts = lint(workspace(tmp_path, lib))[0]["facts"]
+    assert (facts["block_processing_velocity"], facts["unincluded_segment_capacity"]) == (2, 5)
+    assert facts["relay_chain_slot_duration_millis"] == 6000
+
+
+def test_block_executor_decides_consensus(tmp_path: Path) -> None:
+    lib = ("impl pallet_aura::Config for Runtime { type AllowMultipleBlocksPerSlot = "
+           "ConstBool<false>; }\n")
+    nimbus = lint(workspace(tmp_path / "n", lib, executor="pallet_author_inherent"))[0]
+    aura = lint(workspace(tmp_path / "a", lib))[0]
+    assert nimbus["facts"]["consensus"] == "nimbus" and nimbus["phase"] is None
+    assert aura["facts"]["consensus"] == "aura"
+
+
+def test_cfg_on_call_arguments(tmp_path: Path) -> None:
+    lib = """
+const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
+    #[cfg(feature = "async-backing")] WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2),
+    #[cfg(not(feature = "async-backing"))] WEIGHT_REF_TIME_PER_SECOND.saturating_div(2),
+    MAX_POV_SIZE as u64,
+);
+"""
+    assert lint(workspace(tmp_path, lib))[0]["facts"]["max_block_ref_time_ms"] == 500
+
+
+SERVICE = """
+use cumulus_client_consensus_aura::collators::lookahead::{self as aura, Params};
+fn start_consensus(client: Client, backend: Backend) {
+    let params = Params {
+        para_client: client.clone(),
+        #[cfg(feature = "async-backing")]
+        para_backend: backend,
+        #[cfg(feature = "async-backing")]
+        code_hash_provider: move |h| client.code_at(h),
+        #[cfg(not(feature = "async-backing"))]
+        authoring_duration: Duration::from_millis(500),
+        #[cfg(feature = "async-backing")]
+        authoring_duration: Duration::from_millis(2000),
+    };
+    aura::run(params);
+}
+"""
+
+
+def test_cfg_on_collator_params(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "", {"src/main.rs": "mod service;\n", "src/service.rs": SERVICE},
+                     node_features="async-backing = []")
+    node = lint(root)[0]["node_facts"]
+    assert node == {"collator": "lookahead", "authoring_duration_ms": 500,
+                    "para_backend_passed": False, "code_hash_provider": False}
+
+
+def test_node_built_with_the_feature_that_enables_its_runtime(tmp_path: Path) -> None:
+    root = workspace(
+        tmp_path, "",
+        {"src/main.rs": '#[cfg(feature = "acme")]\nmod service;\n',
+         "src/service.rs": SERVICE.replace("async-backing", "acme")},
+        node_deps='acme-runtime = { path = "../runtime", optional = true }',
+        node_features='acme = ["dep:acme-runtime"]')
+    node = lint(root)[0]["node_facts"]
+    assert node["collator"] == "lookahead" and node["authoring_duration_ms"] == 2000
+
+
+def test_collator_started_from_a_service_library(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "", {"src/main.rs": "fn main() { acme_service::start(); }\n"},
+                     node_deps='acme-runtime = { path = "../runtime" }\n'
+                               'acme-service = { path = "../service" }')
+    write(root, {
+        "Cargo.toml": '[workspace]\nmembers = ["runtime", "node", "service"]\n',
+        "service/Cargo.toml": NODE_MANIFEST.format(deps="", features=""),
+        "service/src/lib.rs": SERVICE.replace("#[cfg(not(feature = \"async-backing\"))]\n", "")
+        .replace("    #[cfg(feature = \"async-backing\")]\n", "")
+        .replace("        authoring_duration: Duration::from_millis(500),\n", ""),
+    })
+    (root / "service/Cargo.toml").write_text(
+        (root / "service/Cargo.toml").read_text().replace('name = "node"', 'name = "acme-service"'))
+    node = lint(root)[0]["node_facts"]
+    assert node == {"collator": "lookahead", "authoring_duration_ms": 2000,
+                    "para_backend_passed": True, "code_hash_provider": True}
+
+
+def test_legacy_nimbus_collator(tmp_path: Path) -> None:
+    service = ("use nimbus_consensus::{BuildNimbusConsensusParams, NimbusConsensus};\n"
+               "fn build() { NimbusConsensus::build(BuildNimbusConsensusParams { x: 1 }); }\n")
+    root = workspace(tmp_path, "", {"src/main.rs": "mod service;\n", "src/service.rs": service},
+                     executor="pallet_author_inherent")
+    assert lint(root)[0]["node_facts"]["collator"] == "nimbus"
+
+
+def test_non_parachain_runtime_is_skipped_with_a_note(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "")
+    write(root, {
+        "Cargo.toml": '[workspace]\nmembers = ["runtime", "solo"]\n',
+        "solo/Cargo.toml": RUNTIME_MANIFEST.format(name="solo-runtime", deps=""),
+        "solo/src/lib.rs": "construct_runtime!(pub enum Runtime {});\nimpl_runtime_apis! {}\n",
+    })
+    result = run("--format", "json", str(root))
+    doc = json.loads(result.stdout)
+    assert [t["runtime"] for t in doc["targets"]] == ["runtime"]
+    assert any("not a parachain runtime" in d["message"] for d in doc["diagnostics"])
+
+
+def test_sibling_workspaces_in_one_repository(tmp_path: Path) -> None:
+    workspace(tmp_path / "alpha", "")
+    workspace(tmp_path / "beta", "")
+    targets = lint(tmp_path)
+    assert sorted(t["runtime"] for t in targets) == ["alpha/runtime", "beta/runtime"]
