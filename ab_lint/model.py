@@ -454,7 +454,8 @@ def _paths(toks: list) -> list[list[str]]:
     while i < len(toks):
         if toks[i].kind == "identifier":
             path = [toks[i].text]
-            while i + 2 < len(toks) and toks[i + 1].text == "::" and toks[i + 2].kind == "identifier":
+            while (i + 2 < len(toks) and toks[i + 1].text == "::"
+                   and toks[i + 2].kind == "identifier"):
                 path.append(toks[i + 2].text)
                 i += 2
             out.append(path)
