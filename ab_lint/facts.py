@@ -24,6 +24,7 @@ from ab_lint.model import (
 from ab_lint.rust.consts import Named
 from ab_lint.rust.evaluate import Unresolved
 from ab_lint.rust.tokens import tokens
+from ab_lint.sdk import SdkRelease
 
 RUNTIME_FACTS = (
     "consensus", "unincluded_segment_capacity", "block_processing_velocity",
@@ -31,6 +32,7 @@ RUNTIME_FACTS = (
     "check_associated_relay_number", "allow_multiple_blocks_per_slot", "minimum_period_ms",
     "aura_unincluded_segment_api", "check_inherents_in_validate_block", "aura_api_slot_duration",
     "cumulus_primitives_aura_dep", "cumulus_primitives_aura_std", "max_block_ref_time_ms",
+    "sdk_version",
 )
 NODE_FACTS = ("collator", "authoring_duration_ms", "para_backend_passed", "code_hash_provider")
 
@@ -42,6 +44,15 @@ class TargetFacts:
     node_dir: str | None
     facts: dict[str, Located] = field(default_factory=dict)
     node_facts: dict[str, Located] | None = None
+    # the models behind the facts, for rules that need more than a value (not serialised)
+    runtime: RuntimeModel | None = field(default=None, repr=False)
+    node: NodeModel | None = field(default=None, repr=False)
+    sdk: SdkRelease | None = field(default=None, repr=False)
+    workspace: Workspace | None = field(default=None, repr=False)
+
+    def node_value(self, name: str) -> object:
+        located = (self.node_facts or {}).get(name)
+        return located.value if located else None
 
     def value(self, name: str) -> object:
         located = self.facts.get(name)
@@ -92,9 +103,15 @@ def target_facts(loader: Loader, workspace: Workspace, target: Target) -> Target
     out = TargetFacts(rel(target.runtime.dir) or ".", target.runtime.name,
                       rel(target.node.dir) if target.node else None)
     rt = RuntimeModel(loader, target.runtime)
+    out.runtime, out.workspace = rt, workspace
     out.facts = runtime_facts(rt)
+    out.sdk = loader.sdk
+    if out.sdk is not None:
+        lock = workspace.diags.relative(out.sdk.path)
+        out.facts["sdk_version"] = Located(out.sdk.name, lock, out.sdk.line, 1)
     if target.node is not None:
-        out.node_facts = node_facts(NodeModel(loader, target.node, target.runtime))
+        out.node = NodeModel(loader, target.node, target.runtime)
+        out.node_facts = node_facts(out.node)
     return out
 
 

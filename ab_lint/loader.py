@@ -9,6 +9,7 @@ from ab_lint.discover import Crate, Workspace, read_sources
 from ab_lint.manifest import Dependency
 from ab_lint.rust.names import CrateIndex, Program
 from ab_lint.rust.parse import SourceFile
+from ab_lint.sdk import read_release
 
 
 class Loader:
@@ -23,6 +24,7 @@ class Loader:
         self._by_name = {c.name: c for c in workspace.crates}
         self._crate_of: dict[int, Crate] = {}
         self.program = Program(read=self._read, crate_for_dependency=self._dependency)
+        self.sdk = read_release(workspace.root)
 
     def _read(self, path: Path) -> SourceFile | None:
         data = self._bytes.get(path)

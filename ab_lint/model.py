@@ -6,7 +6,7 @@ Each value keeps the place it was read from (`Located`), so rules can point at t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tree_sitter import Node, Query, QueryCursor
 
@@ -45,12 +45,18 @@ class Located:
     path: str | None = None
     line: int | None = None
     column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    file: SourceFile | None = field(default=None, compare=False, repr=False)
 
 
 def at(value: object, file: SourceFile | None, node: Node | None) -> Located:
     if file is None or node is None:
         return Located(value)
-    return Located(value, file.rel, node.start_point[0] + 1, node.start_point[1] + 1)
+    (line, col), (end_line, end_col) = node.start_point, node.end_point
+    if end_line > line:  # findings underline the first line of a multi-line item
+        end_line, end_col = line, len(file.data.split(b"\n", line + 1)[line])
+    return Located(value, file.rel, line + 1, col + 1, end_line + 1, end_col + 1, file)
 
 
 def from_resolved(r: Resolved, value: object | None = None) -> Located:
@@ -112,6 +118,26 @@ class RuntimeModel:
         if impl is None:
             return None
         return impl.associated(self.features).get(name)
+
+    def inactive(self, impl: Impl | None, name: str) -> list[str]:
+        """`#[cfg(...)]` attributes of alternatives of `type name` that are switched off."""
+        if impl is None or impl.body is None:
+            return []
+        out, attrs = [], []
+        data = impl.file.data
+        for child in impl.body.children:
+            if child.type == "attribute_item":
+                attrs.append(child)
+                continue
+            if child.type == "type_item":
+                n = child.child_by_field_name("name")
+                if (n is not None and impl.file.text(n) == name and attrs
+                        and not attr_active(attrs, data, self.features)):
+                    out.extend(impl.file.text(a) for a in attrs if b"cfg" in data[
+                        a.start_byte:a.end_byte])
+            if child.type not in ("line_comment", "block_comment"):
+                attrs = []
+        return out
 
     def assoc_value(self, impl: Impl | None, name: str) -> Resolved | None:
         node = self.associated(impl, name)
@@ -229,6 +255,61 @@ class RuntimeModel:
                     anchor == "MINUTES" and 60_000 // value == anchor_value):
                 return found[0]
         return None
+
+    # -- runtime API bodies ---------------------------------------------------------------
+    def _returned(self, impl: Impl, fn_name: str, depth: int = 0) -> tuple[Module, Node] | None:
+        """The expression a runtime API fn returns, following `Runtime::helper(..)` calls."""
+        fn = impl.functions(self.features).get(fn_name)
+        expr = last_expression(impl.file, fn.child_by_field_name("body")) if fn else None
+        if expr is None:
+            return None
+        if expr.type == "call_expression" and depth < 3:
+            segs = path_segments(expr.child_by_field_name("function"), impl.file.data)
+            if len(segs) == 2 and segs[0] in ("Runtime", "Self"):
+                helper = self.inherent_impl_with(segs[1])
+                if helper is not None:
+                    return self._returned(helper, segs[1], depth + 1)
+        return impl.module, expr
+
+    def inherent_impl_with(self, fn_name: str) -> Impl | None:
+        for impl in self.index.impls if self.index else []:
+            if impl.trait is None and fn_name in impl.functions(self.features):
+                return impl
+        return None
+
+    def api_slot_value(self, api: Impl) -> int | None:
+        """What AuraApi::slot_duration returns, in ms, unless it asks pallet_aura itself."""
+        found = self._returned(api, "slot_duration")
+        if found is None:
+            return None
+        module, expr = found
+        if b"Aura::slot_duration" in module.file.data[expr.start_byte:expr.end_byte]:
+            return None  # agrees with pallet_aura by construction
+        try:
+            value = self.values.expr(module, expr)
+        except Unresolved:
+            return None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def api_hook(self, api: Impl | None) -> Resolved | None:
+        """The hook type AuraUnincludedSegmentApi::can_build_upon delegates to."""
+        found = self._returned(api, "can_build_upon") if api else None
+        if found is None:
+            return None
+        module, expr = found
+        func = expr.child_by_field_name("function") if expr.type == "call_expression" else None
+        owner = func.child_by_field_name("path") if func is not None and func.type == (
+            "scoped_identifier") else None
+        if owner is not None and owner.type == "bracketed_type":  # <Hook as Trait>::f
+            qualified = next((c for c in owner.named_children if c.type == "qualified_type"),
+                             None)
+            owner = qualified.child_by_field_name("type") if qualified is not None else None
+        if owner is None:
+            return None
+        try:
+            return self.values.type_value(module, owner)
+        except Unresolved:
+            return None
 
     # -- the hook -------------------------------------------------------------------------
     def consensus_hook(self) -> tuple[Located, Resolved | None]:

@@ -23,12 +23,13 @@ def test_version() -> None:
 def test_check_is_the_default_command() -> None:
     implicit = run("--format", "json", str(FIXTURES / "phase3-done"))
     explicit = run("check", "--format", "json", str(FIXTURES / "phase3-done"))
-    assert implicit.exit_code == explicit.exit_code == 0
+    assert implicit.exit_code == explicit.exit_code
     assert json.loads(implicit.stdout) == json.loads(explicit.stdout)
 
 
 def test_json_contract() -> None:
-    doc = json.loads(run("--format", "json", str(FIXTURES / "multi-runtime")).stdout)
+    doc = json.loads(run("--format", "json", "--exit-zero",
+                         str(FIXTURES / "multi-runtime")).stdout)
     assert doc["version"] == 1
     assert set(doc) >= {"version", "root", "targets", "findings", "summary"}
     runtimes = [t["runtime"] for t in doc["targets"]]
@@ -40,7 +41,7 @@ def test_json_contract() -> None:
 
 def test_text_report_names_phase_and_lines() -> None:
     result = run(str(FIXTURES / "phase1-done"))
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # phase 2 and 3 steps are missing: errors
     assert "phase 1/3" in result.stdout
     assert "runtime/src/lib.rs:" in result.stdout
 
@@ -51,7 +52,8 @@ def test_nimbus_runtime_says_phase_does_not_apply() -> None:
 
 
 def test_runtime_crate_inside_workspace() -> None:
-    doc = json.loads(run("--format", "json", str(FIXTURES / "multi-runtime/runtimes/beta")).stdout)
+    doc = json.loads(run("--format", "json", "--exit-zero",
+                         str(FIXTURES / "multi-runtime/runtimes/beta")).stdout)
     assert [t["runtime"] for t in doc["targets"]] == ["runtimes/beta"]
     assert doc["targets"][0]["node"] == "node"
 
@@ -87,7 +89,7 @@ def test_malformed_root_manifest(tmp_path: Path) -> None:
 
 
 def test_broken_input_is_reported_and_the_rest_still_runs() -> None:
-    result = run("--format", "json", str(FIXTURES / "broken"))
+    result = run("--format", "json", "--exit-zero", str(FIXTURES / "broken"))
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     notes = {(d["path"], d["line"]): d["message"] for d in doc["diagnostics"]}
@@ -104,7 +106,7 @@ def test_broken_input_is_reported_and_the_rest_still_runs() -> None:
 def test_output_file(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     result = run("--format", "json", "--output", str(out), str(FIXTURES / "phase2-done"))
-    assert result.exit_code == 0 and result.stdout == ""
+    assert result.exit_code == 1 and result.stdout == ""
     assert json.loads(out.read_text())["targets"][0]["phase"] == 2
 
 
@@ -116,7 +118,7 @@ def test_nothing_in_the_repository_is_executed(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(os, "system", refuse)
     monkeypatch.setattr(os, "execv", refuse)
     for name in ("phase3-done", "split-umbrella", "broken"):
-        assert run("--format", "json", str(FIXTURES / name)).exit_code == 0
+        assert run("--format", "json", "--exit-zero", str(FIXTURES / name)).exit_code == 0
 
 
 def test_installed_command_runs() -> None:
@@ -126,7 +128,7 @@ def test_installed_command_runs() -> None:
     exe = shutil.which("ab-lint")
     if exe is None:
         pytest.skip("ab-lint is not installed on PATH")
-    r = subprocess.run([exe, "--format", "json", str(FIXTURES / "phase3-done")],
+    r = subprocess.run([exe, "--format", "json", "--exit-zero", str(FIXTURES / "phase3-done")],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0
     assert json.loads(r.stdout)["targets"][0]["phase"] == 3

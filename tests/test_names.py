@@ -51,7 +51,7 @@ impl_runtime_apis! {{
 
 
 def facts_of(root: Path) -> dict:
-    result = run("--format", "json", str(root))
+    result = run("--format", "json", "--exit-zero", str(root))
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)["targets"][0]["facts"]
 
@@ -156,7 +156,7 @@ def test_dangling_source_link_is_a_note(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     shutil.copytree(FIXTURES / "phase3-done", root, symlinks=True)
     (root / "runtime/src/gone.rs").symlink_to(root / "runtime/src/missing.rs")
-    result = run("--format", "json", str(root))
+    result = run("--format", "json", "--exit-zero", str(root))
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert any(d["path"] == "runtime/src/gone.rs" for d in doc["diagnostics"])

@@ -7,13 +7,15 @@ from typing import Any
 
 from ab_lint.diagnostics import Diagnostic
 from ab_lint.facts import TargetFacts
+from ab_lint.findings import Finding
 from ab_lint.model import Located
 
 
 def _location(loc: Located) -> dict[str, Any] | None:
     if loc.path is None:
         return None
-    return {"path": loc.path, "line": loc.line, "column": loc.column}
+    return {"path": loc.path, "line": loc.line, "column": loc.column,
+            "end_line": loc.end_line, "end_column": loc.end_column}
 
 
 def target_json(t: TargetFacts) -> dict[str, Any]:
@@ -32,16 +34,22 @@ def target_json(t: TargetFacts) -> dict[str, Any]:
     }
 
 
-def render(root: str, targets: list[TargetFacts], diagnostics: list[Diagnostic]) -> str:
+def render(root: str, targets: list[TargetFacts], findings: list[Finding],
+           diagnostics: list[Diagnostic], target_phase: int = 3) -> str:
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     doc = {
         "version": 1,
         "root": root,
         "targets": [target_json(t) for t in targets],
-        "findings": [],
+        "findings": [f.as_json() for f in findings],
         "summary": {
             "targets": len(targets),
             "phases": {t.runtime_dir: t.phase for t in targets},
-            "findings": 0,
+            "target_phase": target_phase,
+            "findings": len(findings),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "info": counts["info"],
             "diagnostics": len(diagnostics),
         },
         "diagnostics": [{"path": d.path, "line": d.line, "message": d.message}

@@ -1,9 +1,20 @@
-"""The terminal report: per runtime its node, its phase and the values that decide it."""
+"""The terminal report: per runtime its phase and next steps, then findings by phase with a
+code frame, the value found and expected, and the fix."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ab_lint.diagnostics import Diagnostic
 from ab_lint.facts import NODE_FACTS, RUNTIME_FACTS, TargetFacts
+from ab_lint.findings import Finding
+
+PHASES = {1: "runtime prepared", 2: "node on the lookahead collator", 3: "async backing active"}
+Style = Callable[..., str]
+
+
+def _plain(text: str, **_: object) -> str:
+    return text
 
 
 def _value(v: object) -> str:
@@ -14,26 +25,100 @@ def _value(v: object) -> str:
     return str(v)
 
 
-def render(root: str, targets: list[TargetFacts], diagnostics: list[Diagnostic],
-           verbose: bool = True) -> str:
+def _frame(f: Finding, sources: dict[str, bytes], style: Style) -> list[str]:
+    data = sources.get(f.path or "")
+    if data is None or f.line is None:
+        return []
+    lines = data.decode("utf-8", "replace").split("\n")
+    if not 0 < f.line <= len(lines):
+        return []
+    out = []
+    width = len(str(f.line + 1))
+    for n in range(max(1, f.line - 1), min(len(lines), f.line + 1) + 1):
+        text = lines[n - 1].replace("\t", "    ")
+        gutter = style(f"{n:>{width}} |", fg="blue")
+        out.append(f"      {gutter} {text}")
+        if n == f.line:
+            raw = lines[n - 1]
+            col = (f.column or 1) - 1
+            indent = len(raw[:col].replace("\t", "    "))
+            end = f.end_column - 1 if f.end_line == f.line and f.end_column else len(raw)
+            span = max(1, len(raw[col:end].replace("\t", "    ").rstrip()))
+            marker = style("^" * span, fg="red" if f.severity == "error" else "yellow")
+            out.append(f"      {' ' * width} {style('|', fg='blue')} {' ' * indent}{marker}")
+    return out
+
+
+def _progress(phase: int | None) -> str:
+    if phase is None:
+        return "n/a (not an Aura runtime)"
+    return f"phase {phase}/3 [{'#' * phase}{'.' * (3 - phase)}]"
+
+
+def render(targets: list[TargetFacts], findings: list[Finding], diagnostics: list[Diagnostic],
+           sources: dict[str, bytes], style: Style = _plain, quiet: bool = False,
+           show_facts: bool = False) -> str:
+    severity_style = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"},
+                      "info": {"fg": "cyan"}}
     lines: list[str] = []
+    by_target: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        by_target.setdefault(f.target, []).append(f)
     for t in targets:
-        phase = "n/a (not an Aura runtime)" if t.phase is None else f"{t.phase}/3"
-        node = t.node_dir or "none in repository (omni-node)"
-        lines.append(f"{t.runtime_dir} ({t.runtime_crate})  phase {phase}")
-        lines.append(f"  node: {node}")
-        if verbose:
-            for name in RUNTIME_FACTS:
-                loc = t.facts[name]
-                where = f"  {loc.path}:{loc.line}" if loc.path and loc.line else ""
-                lines.append(f"    {name:<34} {_value(loc.value)}{where}")
-            if t.node_facts:
-                for name in NODE_FACTS:
-                    loc = t.node_facts[name]
-                    where = f"  {loc.path}:{loc.line}" if loc.path and loc.line else ""
-                    lines.append(f"    {name:<34} {_value(loc.value)}{where}")
+        mine = by_target.get(t.runtime_dir, [])
+        node = t.node_dir or "none (omni-node)"
+        reached = PHASES.get(t.phase or 0, "phase 1 not complete") if t.phase else (
+            "phase 1 not complete" if t.phase == 0 else "")
+        head = f"{style(t.runtime_dir, bold=True)} ({t.runtime_crate}), node: {node}"
+        lines.append(head)
+        lines.append(f"  {_progress(t.phase)}" + (f"  {reached}" if reached else ""))
+        if show_facts:
+            lines.extend(_facts(t))
+        if t.phase is not None and t.phase < 3:
+            steps = [f for f in mine if f.gates and f.phase == t.phase + 1]
+            if steps:
+                lines.append(f"  next steps to phase {t.phase + 1} ({PHASES[t.phase + 1]}):")
+                for i, f in enumerate(steps, 1):
+                    lines.append(f"    {i}. {f.rule} {f.title}  ({f.path}:{f.line})")
+        for phase in (1, 2, 3):
+            group = [f for f in mine if f.phase == phase]
+            if not group:
+                continue
+            lines.append("")
+            lines.append(f"  phase {phase}: {PHASES[phase]}")
+            for f in group:
+                where = f"{f.path}:{f.line}:{f.column}" if f.path and f.line else (f.path or "")
+                sev = style(f.severity, **severity_style[f.severity])
+                lines.append(f"    {where}: {sev} {style(f.rule, bold=True)} {f.message}")
+                if quiet:
+                    continue
+                lines.extend(_frame(f, sources, style))
+                if f.found is not None or f.expected is not None:
+                    lines.append(f"      found: {f.found or '-'}   expected: {f.expected or '-'}")
+                lines.append(f"      fix: {f.fix_hint}")
+                lines.append(f"      guide: {f.guide}")
         lines.append("")
     for d in sorted(diagnostics):
         where = f"{d.path}:{d.line}" if d.line else d.path
-        lines.append(f"note: {where}: {d.message}")
+        lines.append(style(f"note: {where}: {d.message}", dim=True))
+    lines.append(summary_line(targets, findings))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def summary_line(targets: list[TargetFacts], findings: list[Finding]) -> str:
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    phases = ", ".join(f"{t.runtime_dir} {'n/a' if t.phase is None else f'{t.phase}/3'}"
+                       for t in targets)
+    noun = "runtime" if len(targets) == 1 else "runtimes"
+    return (f"{len(targets)} {noun} ({phases}): {counts['error']} errors, "
+            f"{counts['warning']} warnings, {counts['info']} info")
+
+
+def _facts(t: TargetFacts) -> list[str]:
+    out = []
+    rows = [(n, t.facts[n]) for n in RUNTIME_FACTS]
+    rows += [(n, t.node_facts[n]) for n in NODE_FACTS] if t.node_facts else []
+    for name, loc in rows:
+        where = f"  {loc.path}:{loc.line}" if loc.path and loc.line else ""
+        out.append(f"    {name:<34} {_value(loc.value)}{where}")
+    return out

@@ -1,0 +1,85 @@
+"""The rule catalogue: one TOML file per rule in `rules/`, rendered with Jinja.
+
+A rule's file holds its id, title, phase, severity, guide link, message and fix-hint templates
+(one per variant of what went wrong), the panic a user would see, and the `explain` text.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
+                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+_ENV.filters["ms"] = lambda v: "unknown" if v is None else f"{v} ms"
+_ENV.filters["code"] = lambda v: "unknown" if v is None else (
+    f"`{str(v).lower()}`" if isinstance(v, bool) else f"`{v}`")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    title: str
+    phase: int
+    severity: str
+    guide: str
+    gates: bool
+    message: dict[str, str]
+    fix: dict[str, str]
+    panic: str = ""
+    explain: dict[str, str] = field(default_factory=dict)
+
+    def render(self, kind: str, variant: str, values: dict[str, Any]) -> str:
+        templates = self.message if kind == "message" else self.fix
+        source = templates.get(variant, templates.get("default", ""))
+        text = _ENV.from_string(source).render(rule=self, panic=self.panic, **values).strip()
+        return text
+
+
+def _rules_dir() -> Path:
+    try:
+        packaged = resources.files("ab_lint._rules")
+        return Path(str(packaged))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _variants(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"default": value}
+    return {str(k): str(v) for k, v in value.items()}
+
+
+@cache
+def load() -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for path in sorted(_rules_dir().glob("AB*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        rule = Rule(
+            id=data["id"], name=data["name"], title=data["title"], phase=int(data["phase"]),
+            severity=data["severity"], guide=data["guide"], gates=bool(data.get("gates")),
+            message=_variants(data["message"]), fix=_variants(data["fix"]),
+            panic=data.get("panic", ""), explain=dict(data.get("explain", {})),
+        )
+        if rule.id != path.stem:
+            raise ValueError(f"{path.name} declares id {rule.id}")
+        rules[rule.id] = rule
+    return rules
+
+
+def select(rules: dict[str, Rule], select: tuple[str, ...],
+           ignore: tuple[str, ...]) -> set[str]:
+    """Ids chosen by `--select` / `--ignore`: exact ids or prefixes (`AB1`), and `ALL`."""
+
+    def matches(rule_id: str, patterns: tuple[str, ...]) -> bool:
+        return any(p.upper() == "ALL" or rule_id.startswith(p.upper()) for p in patterns)
+
+    chosen = {r for r in rules if not select or matches(r, select)}
+    return {r for r in chosen if not matches(r, ignore)}

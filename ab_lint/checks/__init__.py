@@ -1,0 +1,45 @@
+"""Checks: one small function per rule, from a target's facts and model to hits.
+
+A check knows nothing of wording or output formats: it says where (a `Located`), which variant
+of the problem it is, and the values found and expected. The catalogue (rules/) words it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ab_lint.facts import TargetFacts
+from ab_lint.model import Located
+
+CHECKS: dict[str, Callable[[TargetFacts], Iterable[Hit]]] = {}
+
+
+@dataclass
+class Hit:
+    at: Located | None
+    variant: str = "default"
+    found: object = None
+    expected: object = None
+    severity: str | None = None  # when the variant is milder or harsher than the rule's default
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def check(rule_id: str) -> Callable[[Callable[[TargetFacts], Iterator[Hit]]],
+                                    Callable[[TargetFacts], Iterator[Hit]]]:
+    def register(fn: Callable[[TargetFacts], Iterator[Hit]]) -> Callable[[TargetFacts],
+                                                                          Iterator[Hit]]:
+        CHECKS[rule_id] = fn
+        return fn
+
+    return register
+
+
+def first_located(*candidates: Located | None) -> Located | None:
+    """The first candidate that has a place in a file."""
+    return next((c for c in candidates if c is not None and c.path), None)
+
+
+# The modules register their checks on import.
+from ab_lint.checks import hazards, phase1, phase2, phase3  # noqa: E402, F401

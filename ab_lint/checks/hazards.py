@@ -1,0 +1,129 @@
+"""Beyond the guide's steps: consistency relations and hazards (AB000, AB401-AB404, AB408)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ab_lint.checks import Hit, check
+from ab_lint.checks.phase1 import aura
+from ab_lint.facts import TargetFacts
+from ab_lint.known import BY_CRATE
+from ab_lint.model import Located, at
+from ab_lint.rust.names import External
+from ab_lint.rust.tokens import tokens
+
+TIME_CONSTANTS = ("MINUTES", "HOURS", "DAYS")
+DURATION_NAME = re.compile(r"(Period|Duration|Delay|Lifetime|Timeout|Length|Window|Lock|Deadline)s?$")
+SYSTEM_PROVIDERS = {"System", "frame_system::Pallet<Runtime>", "frame_system::Pallet<Self>"}
+
+
+@check("AB000")
+def not_aura(t: TargetFacts) -> Iterator[Hit]:
+    if t.value("consensus") != "aura":
+        yield Hit(t.facts["consensus"], found=t.value("consensus"))
+
+
+@check("AB401")
+def timing_by_block_number(t: TargetFacts) -> Iterator[Hit]:
+    rt = t.runtime
+    if rt is None or not aura(t):
+        return
+    block = t.value("millisecs_per_block")
+    # 1. time constants imported from a crate that assumes another block time
+    imports: dict[tuple, list[str]] = {}
+    for name in TIME_CONSTANTS:
+        found = rt.visible((name,), everywhere=False)
+        if found is None or not isinstance(found[1], External):
+            continue
+        crate = found[1].segments[0]
+        assumed = BY_CRATE.get(crate, {}).get("MILLISECS_PER_BLOCK")
+        origin = found[0].origin
+        if assumed and block and assumed != block and origin is not None:
+            key = (origin.file.rel, origin.node.start_byte)
+            imports.setdefault(key, [crate, origin]).append(name)
+    for crate, origin, *names in imports.values():
+        yield Hit(at(None, origin.file, origin.node), "imported", found=names,
+                  data={"crate": crate, "assumed": BY_CRATE[crate]["MILLISECS_PER_BLOCK"],
+                        "block": block, "names": names})
+    # 2. pallets that count time in parachain blocks
+    for impl in rt.index.impls if rt.index else []:
+        if impl.in_runtime_apis or impl.trait is None:
+            continue
+        for name, node in impl.associated(rt.features).items():
+            ty = node.child_by_field_name("type")
+            if ty is None:
+                continue
+            text = re.sub(r"\s+", "", impl.file.text(ty))
+            pallet = "::".join(impl.trait_segments()[:-1])
+            if name == "BlockNumberProvider" and text in SYSTEM_PROVIDERS:
+                yield Hit(at(None, impl.file, node), "system_provider", found=text,
+                          expected="RelaychainDataProvider<Runtime>", data={"pallet": pallet})
+            elif block and block > 6000 and DURATION_NAME.search(name):
+                literal = _literal_blocks(impl.file, ty)
+                if literal is not None and literal >= 1000:
+                    yield Hit(at(None, impl.file, node), "literal", found=literal,
+                              data={"pallet": pallet, "item": name, "block": block})
+
+
+def _literal_blocks(file, ty) -> int | None:
+    """N in `ConstU32<N>` / `ConstU64<N>` when N is a bare integer literal."""
+    toks = tokens(ty, file.data)
+    ints = [tk for tk in toks if tk.kind == "integer_literal"]
+    names = [tk for tk in toks if tk.kind in ("identifier", "type_identifier")]
+    if len(ints) == 1 and all(n.text.startswith("Const") for n in names):
+        try:
+            return int(ints[0].text.replace("_", "").rstrip("u32").rstrip("u64"))
+        except ValueError:
+            return None
+    return None
+
+
+@check("AB402")
+def capacity_velocity(t: TargetFacts) -> Iterator[Hit]:
+    capacity, velocity = t.facts["unincluded_segment_capacity"], t.value(
+        "block_processing_velocity")
+    c = capacity.value
+    if not aura(t) or not isinstance(c, int) or not isinstance(velocity, int) or velocity < 1:
+        return
+    offset = t.runtime.find_const(("RELAY_PARENT_OFFSET",)) if t.runtime else None
+    o = offset.value if offset is not None and isinstance(offset.value, int) else 0
+    lower = (2 + o) * velocity
+    if (c > 1 or velocity > 1) and c < lower:
+        yield Hit(capacity, "no_space", found=c, expected=lower,
+                  data={"velocity": velocity, "offset": o})
+    elif c > 40:
+        yield Hit(capacity, "too_large", found=c, expected=40)
+
+
+@check("AB403")
+def slot_consistency(t: TargetFacts) -> Iterator[Hit]:
+    slot, relay = t.facts["slot_duration"], t.value("relay_chain_slot_duration_millis")
+    s = slot.value
+    if not aura(t) or not isinstance(s, int) or not isinstance(relay, int) or s <= 0:
+        return
+    if s % relay and relay % s:
+        yield Hit(slot, found=s, expected=relay)
+
+
+@check("AB404")
+def execution_budget(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t) or t.node_facts is None:
+        return
+    authoring = t.node_facts["authoring_duration_ms"]
+    ref_ms = t.value("max_block_ref_time_ms")
+    if isinstance(authoring.value, int) and isinstance(ref_ms, int | float) and (
+            ref_ms > authoring.value):
+        yield Hit(authoring if authoring.path else t.facts["max_block_ref_time_ms"],
+                  found=authoring.value, expected=ref_ms)
+
+
+@check("AB408")
+def sdk_release(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t) or t.sdk is None or not t.sdk.older_than("polkadot-v1.6"):
+        return
+    claims = (t.phase or 0) >= 1 or t.node_value("collator") in ("lookahead", "slot_based")
+    if claims:
+        loc = t.facts["sdk_version"]
+        yield Hit(Located(t.sdk.name, loc.path, loc.line, 1), found=t.sdk.name,
+                  expected="polkadot-v1.6.0 or later")

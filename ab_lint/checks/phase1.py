@@ -1,0 +1,233 @@
+"""Phase 1 of the guide: the runtime prepared for async backing (AB101-AB111)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ab_lint.checks import Hit, check, first_located
+from ab_lint.facts import TargetFacts
+from ab_lint.model import PARACHAIN_SYSTEM, Located, at
+from ab_lint.rust.consts import Named
+from ab_lint.rust.evaluate import Unresolved
+
+SYNC_HOOKS = {"ExpectParentIncluded", "RequireParentIncluded", "FixedCapacityUnincludedSegment"}
+
+
+def impl_at(t: TargetFacts, pallet: str) -> Located | None:
+    impl = t.runtime.pallet_config(pallet) if t.runtime else None
+    return at(None, impl.file, impl.node) if impl else None
+
+
+def macro_at(t: TargetFacts, name: str) -> Located | None:
+    macro = t.runtime.macro(name) if t.runtime else None
+    return at(None, macro.file, macro.node) if macro else None
+
+
+def manifest_at(t: TargetFacts, *patterns: str) -> Located:
+    m = t.runtime.crate.manifest
+    rel = t.runtime.loader.diags.relative(m.path)
+    line = m.line_of(*patterns) or 1
+    return Located(None, rel, line, 1)
+
+
+def aura(t: TargetFacts) -> bool:
+    return t.value("consensus") == "aura"
+
+
+@check("AB101")
+def capacity_and_velocity(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t) or t.value("consensus_hook") != "FixedVelocityConsensusHook":
+        return
+    for fact, what in (("unincluded_segment_capacity", "capacity"),
+                       ("block_processing_velocity", "velocity")):
+        loc = t.facts[fact]
+        if loc.value is None:
+            yield Hit(first_located(loc, t.facts["consensus_hook"]), "unresolved",
+                      data={"what": what})
+        elif loc.value == 0:
+            yield Hit(loc, "zero", found=0, expected=1, severity="info", data={"what": what})
+
+
+@check("AB102")
+def relay_slot(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t) or t.value("consensus_hook") != "FixedVelocityConsensusHook":
+        return
+    loc = t.facts["relay_chain_slot_duration_millis"]
+    if loc.value != 6000:
+        variant = "unresolved" if loc.value is None else "default"
+        yield Hit(first_located(loc, t.facts["consensus_hook"]), variant, found=loc.value,
+                  expected=6000)
+
+
+@check("AB103")
+def block_time_and_slot(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t):
+        return
+    block, slot = t.facts["millisecs_per_block"], t.facts["slot_duration"]
+    if block.value is None:
+        yield Hit(first_located(slot, impl_at(t, "pallet_aura")), "no_block_time",
+                  severity="warning")
+        return
+    if slot.value is None or slot.value == block.value:
+        return
+    allow = t.value("allow_multiple_blocks_per_slot")
+    if slot.value % block.value == 0 and allow is True:
+        return
+    yield Hit(slot, "mismatch", found=slot.value, expected=block.value,
+              data={"block": block.value, "allow": allow})
+
+
+@check("AB104")
+def consensus_hook(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t):
+        return
+    loc = t.facts["consensus_hook"]
+    if loc.value == "FixedVelocityConsensusHook":
+        return
+    if loc.value is None:
+        yield Hit(impl_at(t, PARACHAIN_SYSTEM), "absent", expected="FixedVelocityConsensusHook")
+        return
+    alias = _unwired_alias(t)
+    if loc.value in SYNC_HOOKS:
+        yield Hit(loc, "sync", found=loc.value, expected="FixedVelocityConsensusHook",
+                  data={"alias": alias})
+    else:
+        yield Hit(loc, "unknown", found=loc.value, expected="FixedVelocityConsensusHook",
+                  severity="warning", data={"alias": alias})
+
+
+def _unwired_alias(t: TargetFacts) -> str | None:
+    """A module-level alias of FixedVelocityConsensusHook that the runtime defines."""
+    for module in t.runtime.modules if t.runtime else []:
+        for name, items in module.items.items():
+            for item in items:
+                if item.kind == "type" and item.value is not None and (
+                        b"FixedVelocityConsensusHook" in item.file.data[
+                            item.value.start_byte:item.value.end_byte]):
+                    return name
+    return None
+
+
+@check("AB105")
+def relay_number_check(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t):
+        return
+    loc = t.facts["check_associated_relay_number"]
+    if loc.value == "RelayNumberMonotonicallyIncreases":
+        return
+    if loc.value is None:
+        yield Hit(impl_at(t, PARACHAIN_SYSTEM), "absent",
+                  expected="RelayNumberMonotonicallyIncreases")
+    elif loc.value == "AnyRelayNumber":
+        yield Hit(loc, "any", found=loc.value, expected="RelayNumberMonotonicallyIncreases",
+                  severity="warning")
+    else:
+        yield Hit(loc, "default", found=loc.value, expected="RelayNumberMonotonicallyIncreases")
+
+
+@check("AB106")
+def aura_config(t: TargetFacts) -> Iterator[Hit]:
+    rt = t.runtime
+    impl = rt.pallet_config("pallet_aura") if rt else None
+    if impl is None or not aura(t):
+        return
+    if t.value("allow_multiple_blocks_per_slot") is None:
+        yield Hit(at(None, impl.file, impl.node), "allow_absent")
+    slot_node = rt.associated(impl, "SlotDuration")
+    minimum = t.value("minimum_period_ms")
+    if slot_node is None:
+        if minimum == 0:
+            yield Hit(at(None, impl.file, impl.node), "divide_by_zero", found="no SlotDuration",
+                      data={"times_two": False})
+        return
+    try:
+        slot = rt.assoc_value(impl, "SlotDuration")
+    except Unresolved:
+        return
+    if slot is not None and isinstance(slot.value, Named) and slot.value.name == (
+            "MinimumPeriodTimesTwo"):
+        where = at(None, impl.file, slot_node)
+        if minimum == 0:
+            yield Hit(where, "divide_by_zero", found="MinimumPeriodTimesTwo",
+                      data={"times_two": True})
+        else:
+            yield Hit(where, "times_two", found="MinimumPeriodTimesTwo",
+                      expected="ConstU64<SLOT_DURATION>", severity="warning")
+
+
+@check("AB107")
+def aura_api_slot(t: TargetFacts) -> Iterator[Hit]:
+    rt = t.runtime
+    api = rt.runtime_api("AuraApi") if rt else None
+    loc = t.facts["aura_api_slot_duration"]
+    slot = t.value("slot_duration")
+    if api is None or loc.value is None or not isinstance(slot, int) or not aura(t):
+        return
+    value = rt.api_slot_value(api)
+    if isinstance(value, int) and value != slot:
+        yield Hit(loc, found=value, expected=slot, data={"text": loc.value})
+
+
+@check("AB108")
+def unincluded_segment_api(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t):
+        return
+    loc = t.facts["aura_unincluded_segment_api"]
+    if loc.value is not True:
+        yield Hit(first_located(macro_at(t, "impl_runtime_apis"), impl_at(t, PARACHAIN_SYSTEM)),
+                  "missing")
+        return
+    delegate = t.runtime.api_hook(t.runtime.runtime_api("AuraUnincludedSegmentApi"))
+    _, wired = t.runtime.consensus_hook()
+    if delegate is None or wired is None:
+        return
+    if _hook_signature(t, delegate) != _hook_signature(t, wired):
+        yield Hit(loc, "other_hook", found=_describe(t, delegate), expected=_describe(t, wired))
+
+
+def _hook_signature(t: TargetFacts, r) -> tuple:
+    if not isinstance(r.value, Named):
+        return (str(r.value),)
+    args = []
+    for node in r.value.args[1:]:
+        try:
+            args.append(t.runtime.values.arg(r.value.module, node).value)
+        except Unresolved:
+            args.append(r.value.module.file.text(node))
+    return (r.value.name, *args)
+
+
+def _describe(t: TargetFacts, r) -> str:
+    sig = _hook_signature(t, r)
+    return f"{sig[0]}<{', '.join(str(a) for a in sig[1:])}>" if len(sig) > 1 else sig[0]
+
+
+@check("AB109")
+def primitives_aura_dependency(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t):
+        return
+    loc = t.facts["cumulus_primitives_aura_dep"]
+    if loc.value is not True:
+        yield Hit(manifest_at(t, r"^\[dependencies\]"), "missing")
+        return
+    for dep in t.runtime.crate.manifest.dependencies.values():
+        if dep.package == "cumulus-primitives-aura" and dep.default_features:
+            yield Hit(loc, "default_features", severity="warning")
+
+
+@check("AB110")
+def primitives_aura_std(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t) or t.value("cumulus_primitives_aura_dep") is not True:
+        return
+    loc = t.facts["cumulus_primitives_aura_std"]
+    if loc.value is not True:
+        umbrella = any(d.package == "polkadot-sdk"
+                       for d in t.runtime.crate.manifest.dependencies.values())
+        yield Hit(first_located(loc, manifest_at(t, r"^\[features\]")), data={
+            "entry": "polkadot-sdk/std" if umbrella else "cumulus-primitives-aura/std"})
+
+
+@check("AB111")
+def check_inherents(t: TargetFacts) -> Iterator[Hit]:
+    if aura(t) and t.value("check_inherents_in_validate_block") is True:
+        yield Hit(t.facts["check_inherents_in_validate_block"], found="CheckInherents = ...")

@@ -1,0 +1,83 @@
+"""Phase 3 of the guide: async backing activated (AB301-AB305)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ab_lint.checks import Hit, check, first_located
+from ab_lint.checks.phase1 import aura, impl_at
+from ab_lint.facts import TargetFacts
+
+
+def _off_by_default(t: TargetFacts, pallet: str, assoc: str) -> list[str]:
+    """cfg attributes of alternatives the default features switch off (the value they hide
+    is usually the async-backing one: OpenZeppelin templates #134)."""
+    rt = t.runtime
+    return rt.inactive(rt.pallet_config(pallet), assoc) if rt else []
+
+
+def _features(t: TargetFacts) -> str:
+    return ", ".join(sorted(t.runtime.features)) or "none"
+
+
+@check("AB301")
+def allow_multiple_blocks(t: TargetFacts) -> Iterator[Hit]:
+    if not aura(t) or t.value("allow_multiple_blocks_per_slot") is True:
+        return
+    loc = first_located(t.facts["allow_multiple_blocks_per_slot"], impl_at(t, "pallet_aura"))
+    velocity = t.value("block_processing_velocity") or 1
+    capacity = t.value("unincluded_segment_capacity") or 1
+    slot, block = t.value("slot_duration"), t.value("millisecs_per_block")
+    pipelining = t.node_value("collator") in ("lookahead", "slot_based") or t.node is None
+    sdk = t.sdk.name if t.sdk else None
+    if t.sdk is not None and t.sdk.at_least("stable2512") and pipelining:
+        variant = "stall"
+    elif velocity > 1 or capacity > 1 or (slot and block and slot > block):
+        variant = "breaks"
+    else:
+        variant = "default"
+    yield Hit(loc, variant, found=t.value("allow_multiple_blocks_per_slot"), expected=True,
+              data={"sdk": sdk, "velocity": velocity, "capacity": capacity,
+                    "hidden": _off_by_default(t, "pallet_aura", "AllowMultipleBlocksPerSlot"),
+                    "features": _features(t)})
+
+
+@check("AB302")
+def capacity(t: TargetFacts) -> Iterator[Hit]:
+    loc = t.facts["unincluded_segment_capacity"]
+    if not aura(t) or t.value("consensus_hook") != "FixedVelocityConsensusHook":
+        return
+    if isinstance(loc.value, int) and loc.value <= 1:
+        yield Hit(loc, found=loc.value, expected=3)
+
+
+@check("AB303")
+def block_time(t: TargetFacts) -> Iterator[Hit]:
+    loc = t.facts["millisecs_per_block"]
+    if aura(t) and isinstance(loc.value, int) and loc.value > 6000:
+        yield Hit(loc, found=loc.value, expected=6000,
+                  data={"velocity": t.value("block_processing_velocity")})
+
+
+@check("AB304")
+def block_weight(t: TargetFacts) -> Iterator[Hit]:
+    loc = t.facts["max_block_ref_time_ms"]
+    if not aura(t) or not isinstance(loc.value, int | float) or loc.value == 2000:
+        return
+    if loc.value > 2000:
+        yield Hit(loc, "too_much", found=loc.value, expected=2000, severity="error")
+    else:
+        yield Hit(loc, "too_little", found=loc.value, expected=2000)
+
+
+@check("AB305")
+def minimum_period(t: TargetFacts) -> Iterator[Hit]:
+    loc = t.facts["minimum_period_ms"]
+    if not aura(t) or loc.value == 0:
+        return
+    where = first_located(loc, impl_at(t, "pallet_timestamp"))
+    if where is None:
+        return
+    yield Hit(where, found=loc.value, expected=0,
+              data={"hidden": _off_by_default(t, "pallet_timestamp", "MinimumPeriod"),
+                    "features": _features(t)})
