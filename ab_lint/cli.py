@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -114,10 +115,8 @@ def _sources(targets: list[TargetFacts]) -> dict[str, bytes]:
             if source is not None:
                 out[source.rel] = source.data
         if t.workspace is not None and t.sdk is not None:
-            try:
+            with contextlib.suppress(OSError):
                 out[t.workspace.diags.relative(t.sdk.path)] = t.sdk.path.read_bytes()
-            except OSError:
-                pass
         for m in (t.runtime.crate.manifest,):
             out[t.runtime.loader.diags.relative(m.path)] = m.text.encode()
     return out

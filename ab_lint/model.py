@@ -300,6 +300,9 @@ class RuntimeModel:
         func = expr.child_by_field_name("function") if expr.type == "call_expression" else None
         owner = func.child_by_field_name("path") if func is not None and func.type == (
             "scoped_identifier") else None
+        if owner is not None and owner.type == "scoped_identifier" and (
+                module.file.text(owner).replace(" ", "").endswith(">::ConsensusHook")):
+            return self.consensus_hook()[1]  # <Runtime as Config>::ConsensusHook: the wired one
         if owner is not None and owner.type == "bracketed_type":  # <Hook as Trait>::f
             qualified = next((c for c in owner.named_children if c.type == "qualified_type"),
                              None)

@@ -14,7 +14,8 @@ from ab_lint.rust.names import External
 from ab_lint.rust.tokens import tokens
 
 TIME_CONSTANTS = ("MINUTES", "HOURS", "DAYS")
-DURATION_NAME = re.compile(r"(Period|Duration|Delay|Lifetime|Timeout|Length|Window|Lock|Deadline)s?$")
+DURATION_NAME = re.compile(
+    r"(Period|Duration|Delay|Lifetime|Timeout|Length|Window|Lock|Deadline)s?$")
 SYSTEM_PROVIDERS = {"System", "frame_system::Pallet<Runtime>", "frame_system::Pallet<Self>"}
 
 

@@ -179,8 +179,9 @@ def unincluded_segment_api(t: TargetFacts) -> Iterator[Hit]:
         return
     delegate = t.runtime.api_hook(t.runtime.runtime_api("AuraUnincludedSegmentApi"))
     _, wired = t.runtime.consensus_hook()
-    if delegate is None or wired is None:
-        return
+    if delegate is None or wired is None or not isinstance(delegate.value, Named) or (
+            delegate.value.name not in SYNC_HOOKS | {"FixedVelocityConsensusHook"}):
+        return  # an API body we cannot follow is not reported as wrong
     if _hook_signature(t, delegate) != _hook_signature(t, wired):
         yield Hit(loc, "other_hook", found=_describe(t, delegate), expected=_describe(t, wired))
 

@@ -1,0 +1,146 @@
+"""Every rule fires on a fixture and stays silent on another, at the right line."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ab_lint import catalogue
+from conftest import FIXTURES, fixture_names, run
+
+# rule -> (fixture where it fires, file:line it points at, fixture where it stays silent)
+CASES = {
+    "AB000": ("nimbus", "runtime/src/lib.rs:157", "phase3-done"),
+    "AB101": ("rules/AB101-zero-velocity", "runtime/src/lib.rs:61", "phase3-done"),
+    "AB102": ("rules/AB102-relay-slot", "runtime/src/lib.rs:63", "phase3-done"),
+    "AB103": ("rules/AB103-slot-mismatch", "runtime/src/lib.rs:43", "phase3-done"),
+    "AB104": ("failures/heima-4050-alias-unwired", "runtime/src/lib.rs:103", "phase1-done"),
+    "AB105": ("failures/heima-4061-stall", "runtime/src/lib.rs:107", "phase1-done"),
+    "AB106": ("failures/ajuna-368-divide-by-zero", "runtime/src/lib.rs:118", "phase3-done"),
+    "AB107": ("rules/AB107-api-slot", "runtime/src/lib.rs:137", "phase3-done"),
+    "AB108": ("failures/heima-4050-alias-unwired", "runtime/src/lib.rs:140", "multi-runtime"),
+    "AB109": ("basic-aura-phase0", "runtime/Cargo.toml:13", "split-umbrella"),
+    "AB110": ("rules/AB110-std-missing", "runtime/Cargo.toml:37", "split-umbrella"),
+    "AB111": ("legacy-2023", "runtime/src/lib.rs:188", "phase1-done"),
+    "AB201": ("rules/AB201-no-backend", "node/src/service.rs:77", "phase2-done"),
+    "AB202": ("failures/sdk-4272-basic-node", "node/src/service.rs:69", "phase2-done"),
+    "AB203": ("rules/AB203-no-code-hash", "node/src/service.rs:75", "phase2-done"),
+    "AB204": ("phase2-done", "node/src/service.rs:73", "phase3-done"),
+    "AB301": ("failures/heima-4061-stall", "runtime/src/lib.rs:120", "phase3-done"),
+    "AB302": ("phase2-done", "runtime/src/lib.rs:55", "phase3-done"),
+    "AB303": ("phase2-done", "runtime/src/lib.rs:40", "phase3-done"),
+    "AB304": ("phase2-done", "runtime/src/lib.rs:49", "phase3-done"),
+    "AB305": ("failures/astar-1481-minimum-period", "runtime/src/lib.rs:76", "phase3-done"),
+    "AB401": ("failures/sdk-3932-imported-days", "runtime/src/lib.rs:18", "phase3-done"),
+    "AB402": ("failures/laos-788-no-space", "runtime/src/lib.rs:60", "phase3-done"),
+    "AB403": ("rules/AB103-slot-mismatch", "runtime/src/lib.rs:43", "phase3-done"),
+    "AB404": ("rules/AB404-short-authoring", "node/src/service.rs:73", "phase3-done"),
+    "AB408": ("failures/sdk-4589-old-sdk", "Cargo.lock:6", "phase3-done"),
+}
+
+
+def findings(fixture: str, *args: str) -> list[dict]:
+    result = run("--format", "json", "--exit-zero", *args, str(FIXTURES / fixture))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["findings"]
+
+
+def test_every_rule_has_cases() -> None:
+    assert set(CASES) == set(catalogue.load())
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_fires_at_the_line(rule_id: str) -> None:
+    fixture, where, _ = CASES[rule_id]
+    hits = [f for f in findings(fixture) if f["rule"] == rule_id]
+    assert hits, f"{rule_id} does not fire on {fixture}"
+    assert where in {f"{f['path']}:{f['line']}" for f in hits}
+    rule = catalogue.load()[rule_id]
+    for f in hits:
+        assert f["message"] and f["fix_hint"] and f["guide"] == rule.guide
+        assert f["severity"] in ("error", "warning", "info")
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_stays_silent(rule_id: str) -> None:
+    _, _, silent = CASES[rule_id]
+    assert rule_id not in {f["rule"] for f in findings(silent)}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_explain_has_every_section(rule_id: str) -> None:
+    rule = catalogue.load()[rule_id]
+    assert rule.explain.get("what") and rule.explain.get("why")
+    assert rule.guide.startswith("https://")
+    if rule_id != "AB000":
+        assert rule.explain.get("wrong", "").strip() and rule.explain.get("right", "").strip()
+    out = run("explain", rule_id.lower())
+    assert out.exit_code == 0 and rule.title in out.stdout and rule.guide in out.stdout
+
+
+FAILURES = sorted(p.name for p in (FIXTURES / "failures").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", FAILURES)
+def test_real_failures_are_caught(name: str) -> None:
+    """Each failure teams met after deployment: the right rule, line, severity and panic."""
+    expected = json.loads((FIXTURES / "failures" / name / "expected.json").read_text())
+    result = run("--format", "json", "--exit-zero", str(FIXTURES / "failures" / name))
+    doc = json.loads(result.stdout)
+    assert doc["targets"][0]["phase"] == expected["phase"]
+    got = doc["findings"]
+    for want in expected["findings"]:
+        match = [f for f in got if f["rule"] == want["rule"]
+                 and f"{f['path']}:{f['line']}" == want["at"]]
+        assert match, f"{want['rule']} not reported at {want['at']}"
+        f = match[0]
+        assert f["severity"] == want["severity"]
+        if "hint_contains" in want:
+            assert want["hint_contains"] in f["fix_hint"]
+        for phrase in want.get("message_contains", []):
+            assert phrase in f["message"] + f["fix_hint"]
+
+
+GATING = {r.id for r in catalogue.load().values() if r.gates}
+
+
+def _agrees(targets: list[dict], found: list[dict]) -> list[str]:
+    problems = []
+    for t in targets:
+        phase = t["phase"]
+        if phase is None:
+            continue
+        gating = {f["rule"]: f["phase"] for f in found
+                  if f["target"] == t["runtime"] and f["gates_phase"]}
+        early = [r for r, p in gating.items() if p <= phase]
+        if early:
+            problems.append(f"{t['runtime']}: phase {phase} but {early} fire")
+        if phase < 3 and not any(p == phase + 1 for p in gating.values()):
+            problems.append(f"{t['runtime']}: phase {phase} and no phase-{phase + 1} rule fires")
+    return problems
+
+
+ALL_TREES = [n for n in fixture_names()] + [f"failures/{n}" for n in FAILURES] + [
+    f"rules/{p.name}" for p in sorted((FIXTURES / "rules").iterdir())]
+
+
+@pytest.mark.parametrize("name", ALL_TREES)
+def test_findings_agree_with_the_phase(name: str) -> None:
+    result = run("--format", "json", "--exit-zero", str(FIXTURES / name))
+    doc = json.loads(result.stdout)
+    assert _agrees(doc["targets"], doc["findings"]) == []
+
+
+CORPUS = Path(os.environ.get("AB_CORPUS_CACHE", "/tmp/ab-corpus"))
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus exports not present (../shared/corpus)")
+@pytest.mark.parametrize("case", sorted(p.name for p in CORPUS.iterdir()) if CORPUS.is_dir()
+                         else [])
+def test_corpus_findings_agree_with_the_phase(case: str) -> None:
+    result = run("--format", "json", "--exit-zero", str(CORPUS / case))
+    doc = json.loads(result.stdout)
+    assert _agrees(doc["targets"], doc["findings"]) == []
