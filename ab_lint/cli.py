@@ -71,6 +71,9 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, target_phase: 
     chosen = catalogue.select(rules, _ids(select), _ids(ignore))
     reports: list[str] = []
     all_findings: list[Finding] = []
+    use_color = fmt == "text" and (color == "always" or (
+        color == "auto" and output is None and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")))
     for path in paths:
         targets, diags = _read(path)
         findings = run(targets, chosen, target_phase)
@@ -79,13 +82,10 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, target_phase: 
             reports.append(json_report.render(str(diags.root), targets, findings, diags.items,
                                               target_phase))
         else:
-            use_color = color == "always" or (color == "auto" and output is None
-                                              and sys.stdout.isatty()
-                                              and not os.environ.get("NO_COLOR"))
             style = click.style if use_color else text._plain
             reports.append(text.render(targets, findings, diags.items, _sources(targets),
                                        style, quiet, show_facts))
-    _write("\n".join(reports), output)
+    _write("\n".join(reports), output, use_color)
     failing = fail_on != "never" and any(
         severity_rank(f.severity) >= severity_rank(fail_on) for f in all_findings)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
@@ -122,9 +122,9 @@ def _sources(targets: list[TargetFacts]) -> dict[str, bytes]:
     return out
 
 
-def _write(report: str, output: Path | None) -> None:
+def _write(report: str, output: Path | None, color: bool = False) -> None:
     if output is None:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=color)
         return
     try:
         output.write_text(report, encoding="utf-8")

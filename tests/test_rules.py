@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ab_lint import catalogue
+
 from conftest import FIXTURES, fixture_names, run
 
 # rule -> (fixture where it fires, file:line it points at, fixture where it stays silent)

@@ -1,0 +1,99 @@
+"""The text report as a person reads it, and the options that shape it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+@pytest.mark.parametrize("name", ["phase1-done", "failures/heima-4061-stall"])
+def test_text_snapshot(name: str) -> None:
+    """Set UPDATE_SNAPSHOTS=1 to rewrite after an intended change, then review the diff."""
+    result = run("--color", "never", str(FIXTURES / name))
+    snapshot = SNAPSHOTS / (name.replace("/", "__") + ".txt")
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        snapshot.write_text(result.stdout)
+    assert result.stdout == snapshot.read_text()
+
+
+def test_report_is_stable_run_to_run() -> None:
+    first = run("--color", "never", str(FIXTURES / "multi-runtime")).stdout
+    assert all(run("--color", "never", str(FIXTURES / "multi-runtime")).stdout == first
+               for _ in range(3))
+
+
+def test_colour_only_when_asked_or_on_a_terminal() -> None:
+    plain = run(str(FIXTURES / "phase2-done")).stdout  # not a terminal under the test runner
+    coloured = run("--color", "always", str(FIXTURES / "phase2-done")).stdout
+    assert "\x1b[" not in plain
+    assert "\x1b[" in coloured
+
+
+def test_next_steps_name_the_next_phase() -> None:
+    out = run("--color", "never", str(FIXTURES / "phase1-done")).stdout
+    assert "next steps to phase 2" in out
+    assert "AB202" in out.split("next steps")[1].split("\n\n")[0]
+
+
+def test_exit_codes() -> None:
+    assert run(str(FIXTURES / "phase3-done")).exit_code == 0
+    assert run(str(FIXTURES / "phase2-done")).exit_code == 1
+    assert run("--exit-zero", str(FIXTURES / "phase2-done")).exit_code == 0
+    assert run("--fail-on", "never", str(FIXTURES / "phase2-done")).exit_code == 0
+    assert run("--fail-on", "warning", str(FIXTURES / "rules/AB404-short-authoring")).exit_code == 1
+    assert run("--select", "AB9", str(FIXTURES / "phase2-done")).exit_code == 2
+
+
+def _rules(*args: str) -> set[str]:
+    result = run("--format", "json", "--exit-zero", *args)
+    return {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_target_phase_hides_later_phases() -> None:
+    tree = str(FIXTURES / "phase1-done")
+    assert {r[:3] for r in _rules(tree)} >= {"AB2", "AB3"}
+    assert {r[:3] for r in _rules("--target-phase", "2", tree)} == {"AB2"}
+    assert _rules("--target-phase", "1", tree) == set()
+
+
+def test_select_and_ignore_by_id_and_prefix() -> None:
+    tree = str(FIXTURES / "phase2-done")
+    assert {r[:3] for r in _rules("--select", "AB3", tree)} == {"AB3"}
+    assert _rules("--select", "AB301,AB302", tree) == {"AB301", "AB302"}
+    assert "AB301" not in _rules("--ignore", "AB301", tree)
+    assert _rules("--select", "ALL", "--ignore", "AB", tree) == set()
+
+
+def test_quiet_has_one_line_per_finding() -> None:
+    out = run("--quiet", "--color", "never", str(FIXTURES / "phase2-done")).stdout
+    assert "fix:" not in out and "AB301" in out
+
+
+def test_json_findings_and_summary() -> None:
+    doc = json.loads(run("--format", "json", "--exit-zero",
+                         str(FIXTURES / "failures/heima-4061-stall")).stdout)
+    f = next(f for f in doc["findings"] if f["rule"] == "AB105")
+    assert set(f) >= {"rule", "severity", "phase", "message", "path", "line", "column",
+                      "end_line", "end_column", "fix_hint", "target"}
+    assert (f["path"], f["line"], f["target"]) == ("runtime/src/lib.rs", 107, "runtime")
+    assert doc["summary"]["errors"] == sum(1 for x in doc["findings"]
+                                           if x["severity"] == "error")
+
+
+def test_rules_lists_the_catalogue() -> None:
+    out = run("rules").stdout
+    assert "AB104" in out and "AB305" in out
+    listed = json.loads(run("rules", "--format", "json").stdout)
+    assert {r["id"] for r in listed} >= {"AB101", "AB202", "AB301", "AB401"}
+
+
+def test_explain_unknown_rule() -> None:
+    result = run("explain", "AB999")
+    assert result.exit_code == 2 and "no rule AB999" in result.stderr
