@@ -15,6 +15,7 @@ from ab_lint.discover import discover
 from ab_lint.facts import TargetFacts, collect
 from ab_lint.findings import Finding, severity_rank
 from ab_lint.lint import run
+from ab_lint.relay import scan
 from ab_lint.report import json_report, text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -76,7 +77,8 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, target_phase: 
         and not os.environ.get("NO_COLOR")))
     for path in paths:
         targets, diags = _read(path)
-        findings = run(targets, chosen, target_phase)
+        relay = scan(diags.root, diags.relative)
+        findings = run(targets, chosen, target_phase, relay)
         all_findings += findings
         if fmt == "json":
             reports.append(json_report.render(str(diags.root), targets, findings, diags.items,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ab_lint import catalogue
-from ab_lint.checks import CHECKS
+from ab_lint.checks import CHECKS, REPO_CHECKS, Hit
 from ab_lint.facts import TargetFacts
 from ab_lint.findings import Finding
+from ab_lint.relay import RelayScan
 
 
 def _show(value: object) -> str | None:
@@ -19,9 +20,16 @@ def _show(value: object) -> str | None:
 
 
 def run(targets: list[TargetFacts], selected: set[str] | None = None,
-        target_phase: int = 3) -> list[Finding]:
+        target_phase: int = 3, relay: RelayScan | None = None) -> list[Finding]:
     rules = catalogue.load()
     findings: list[Finding] = []
+    if relay is not None and any(t.value("consensus") == "aura" for t in targets):
+        for rule_id in sorted(REPO_CHECKS):
+            rule = rules[rule_id]
+            if (selected is not None and rule_id not in selected) or rule.phase > target_phase:
+                continue
+            for hit in REPO_CHECKS[rule_id](relay):
+                findings.append(_finding(rule, hit, None, {}))
     for t in targets:
         facts = {k: v.value for k, v in t.facts.items()}
         node = {k: v.value for k, v in (t.node_facts or {}).items()}
@@ -30,20 +38,23 @@ def run(targets: list[TargetFacts], selected: set[str] | None = None,
             if (selected is not None and rule_id not in selected) or rule.phase > target_phase:
                 continue
             for hit in CHECKS[rule_id](t):
-                loc = hit.at
-                values = {"found": hit.found, "expected": hit.expected, "facts": facts,
-                          "node_facts": node, "runtime": t.runtime_crate,
-                          "file": loc.path if loc else None, **hit.data}
-                severity = hit.severity or rule.severity
-                findings.append(Finding(
-                    rule=rule_id, severity=severity, phase=rule.phase,
-                    title=rule.title, message=rule.render("message", hit.variant, values),
-                    fix_hint=rule.render("fix", hit.variant, values),
-                    path=loc.path if loc else None, line=loc.line if loc else None,
-                    column=loc.column if loc else None,
-                    end_line=loc.end_line if loc else None,
-                    end_column=loc.end_column if loc else None,
-                    target=t.runtime_dir, gates=rule.gates and severity != "info",
-                    guide=rule.guide,
-                    found=_show(hit.found), expected=_show(hit.expected)))
+                findings.append(_finding(rule, hit, t, {"facts": facts, "node_facts": node,
+                                                        "runtime": t.runtime_crate}))
     return sorted(findings, key=Finding.sort_key)
+
+
+def _finding(rule: catalogue.Rule, hit: Hit, t: TargetFacts | None,
+             context: dict[str, object]) -> Finding:
+    loc = hit.at
+    values = {"found": hit.found, "expected": hit.expected,
+              "file": loc.path if loc else None, **context, **hit.data}
+    severity = hit.severity or rule.severity
+    return Finding(
+        rule=rule.id, severity=severity, phase=rule.phase, title=rule.title,
+        message=rule.render("message", hit.variant, values),
+        fix_hint=rule.render("fix", hit.variant, values),
+        path=loc.path if loc else None, line=loc.line if loc else None,
+        column=loc.column if loc else None, end_line=loc.end_line if loc else None,
+        end_column=loc.end_column if loc else None,
+        target=t.runtime_dir if t else None, gates=rule.gates and severity != "info",
+        guide=rule.guide, found=_show(hit.found), expected=_show(hit.expected))

@@ -14,6 +14,9 @@ from conftest import FIXTURES, fixture_names, run
 
 # rule -> (fixture where it fires, file:line it points at, fixture where it stays silent)
 CASES = {
+    "AB001": ("rules/AB001-AB002-relay-configs", "zombienet.toml:7", "phase3-done"),
+    "AB002": ("rules/AB001-AB002-relay-configs", "specs/zombienet-mixed.json:10",
+              "rules/relay-ok"),
     "AB000": ("nimbus", "runtime/src/lib.rs:157", "phase3-done"),
     "AB101": ("rules/AB101-zero-velocity", "runtime/src/lib.rs:61", "phase3-done"),
     "AB102": ("rules/AB102-relay-slot", "runtime/src/lib.rs:63", "phase3-done"),

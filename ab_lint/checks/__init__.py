@@ -12,8 +12,11 @@ from typing import Any
 
 from ab_lint.facts import TargetFacts
 from ab_lint.model import Located
+from ab_lint.relay import RelayScan
 
 CHECKS: dict[str, Callable[[TargetFacts], Iterable[Hit]]] = {}
+# repository-wide checks (local network configs), run once per repository
+REPO_CHECKS: dict[str, Callable[[RelayScan], Iterable[Hit]]] = {}
 
 
 @dataclass
@@ -36,10 +39,20 @@ def check(rule_id: str) -> Callable[[Callable[[TargetFacts], Iterator[Hit]]],
     return register
 
 
+def repo_check(rule_id: str) -> Callable[[Callable[[RelayScan], Iterator[Hit]]],
+                                         Callable[[RelayScan], Iterator[Hit]]]:
+    def register(fn: Callable[[RelayScan], Iterator[Hit]]) -> Callable[[RelayScan],
+                                                                      Iterator[Hit]]:
+        REPO_CHECKS[rule_id] = fn
+        return fn
+
+    return register
+
+
 def first_located(*candidates: Located | None) -> Located | None:
     """The first candidate that has a place in a file."""
     return next((c for c in candidates if c is not None and c.path), None)
 
 
 # The modules register their checks on import.
-from ab_lint.checks import hazards, phase1, phase2, phase3  # noqa: E402, F401
+from ab_lint.checks import hazards, phase1, phase2, phase3, relay  # noqa: E402, F401

@@ -11,6 +11,8 @@ from ab_lint.findings import Finding
 
 PHASES = {1: "runtime prepared", 2: "node on the lookahead collator", 3: "async backing active"}
 Style = Callable[..., str]
+SEVERITY_STYLE: dict[str, dict[str, object]] = {
+    "error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"}, "info": {"fg": "cyan"}}
 
 
 def _plain(text: str, **_: object) -> str:
@@ -58,8 +60,6 @@ def _progress(phase: int | None) -> str:
 def render(targets: list[TargetFacts], findings: list[Finding], diagnostics: list[Diagnostic],
            sources: dict[str, bytes], style: Style = _plain, quiet: bool = False,
            show_facts: bool = False) -> str:
-    severity_style = {"error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"},
-                      "info": {"fg": "cyan"}}
     lines: list[str] = []
     by_target: dict[str | None, list[Finding]] = {}
     for f in findings:
@@ -82,27 +82,39 @@ def render(targets: list[TargetFacts], findings: list[Finding], diagnostics: lis
                     lines.append(f"    {i}. {f.rule} {f.title}  ({f.path}:{f.line})")
         for phase in (1, 2, 3):
             group = [f for f in mine if f.phase == phase]
-            if not group:
-                continue
-            lines.append("")
-            lines.append(f"  phase {phase}: {PHASES[phase]}")
-            for f in group:
-                where = f"{f.path}:{f.line}:{f.column}" if f.path and f.line else (f.path or "")
-                sev = style(f.severity, **severity_style[f.severity])
-                lines.append(f"    {where}: {sev} {style(f.rule, bold=True)} {f.message}")
-                if quiet:
-                    continue
-                lines.extend(_frame(f, sources, style))
-                if f.found is not None or f.expected is not None:
-                    lines.append(f"      found: {f.found or '-'}   expected: {f.expected or '-'}")
-                lines.append(f"      fix: {f.fix_hint}")
-                lines.append(f"      guide: {f.guide}")
+            if group:
+                lines.append("")
+                lines.append(f"  phase {phase}: {PHASES[phase]}")
+                lines.extend(_findings(group, sources, style, quiet))
+        lines.append("")
+    repository = by_target.get(None, [])
+    if repository:
+        lines.append(style("repository: local test networks (relay configuration)", bold=True))
+        lines.extend(_findings(repository, sources, style, quiet))
         lines.append("")
     for d in sorted(diagnostics):
         where = f"{d.path}:{d.line}" if d.line else d.path
         lines.append(style(f"note: {where}: {d.message}", dim=True))
     lines.append(summary_line(targets, findings))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _findings(group: list[Finding], sources: dict[str, bytes], style: Style,
+              quiet: bool) -> list[str]:
+    lines = []
+    for f in group:
+        where = f"{f.path}:{f.line}:{f.column}" if f.path and f.line else (f.path or "")
+        sev = style(f.severity, **SEVERITY_STYLE[f.severity])
+        lines.append(f"    {where + ': ' if where else ''}{sev} {style(f.rule, bold=True)} "
+                     f"{f.message}")
+        if quiet:
+            continue
+        lines.extend(_frame(f, sources, style))
+        if f.found is not None or f.expected is not None:
+            lines.append(f"      found: {f.found or '-'}   expected: {f.expected or '-'}")
+        lines.append(f"      fix: {f.fix_hint}")
+        lines.append(f"      guide: {f.guide}")
+    return lines
 
 
 def summary_line(targets: list[TargetFacts], findings: list[Finding]) -> str:
