@@ -5,18 +5,23 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from ab_lint import __version__, catalogue
+from ab_lint import __version__, catalogue, suppress
+from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics, InputError
 from ab_lint.discover import discover
 from ab_lint.facts import TargetFacts, collect
 from ab_lint.findings import Finding, severity_rank
 from ab_lint.lint import run
 from ab_lint.relay import scan
-from ab_lint.report import json_report, text
+from ab_lint.report import FORMATS, ReportData, github, html, json_report, markdown, sarif, text
+
+RENDERERS = {"json": json_report.render, "sarif": sarif.render, "github": github.render,
+             "markdown": markdown.render, "html": html.render}
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -41,56 +46,106 @@ def _ids(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
+def _format_spec(value: str) -> tuple[str, str | None]:
+    name, _, path = value.partition(":")
+    if name not in FORMATS:
+        raise click.BadParameter(f"{name!r} is not one of {', '.join(FORMATS)}")
+    return name, path or None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "formats", multiple=True, metavar="FORMAT[:FILE]",
+              help="text (default), json, sarif, github, markdown or html; repeat it to write "
+                   "several reports in one run, each to its FILE (stdout without one).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE instead of stdout.")
-@click.option("--target-phase", type=click.IntRange(1, 3), default=3, show_default=True,
-              help="Report only what is needed to reach this phase.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings file (default: ab-lint.toml or [workspace.metadata.ab-lint]).")
+@click.option("--target-phase", type=click.IntRange(1, 3), default=None,
+              help="Report only what is needed to reach this phase [default: 3].")
 @click.option("--select", multiple=True, metavar="IDS",
               help="Only these rules: ids or prefixes (AB1, AB30), comma-separated or repeated.")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Leave out these rules or prefixes.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
-              default="error", show_default=True, help="Lowest severity that makes exit code 1.")
+              default=None, help="Lowest severity that makes exit code 1 [default: error].")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--quiet", "-q", is_flag=True, help="One line per finding, no code frames or hints.")
+@click.option("--statistics", is_flag=True, help="Text: count findings per rule.")
 @click.option("--facts", "show_facts", is_flag=True, help="Text: also list every fact read.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report (auto: a terminal without NO_COLOR).")
-def check(paths: tuple[Path, ...], fmt: str, output: Path | None, target_phase: int,
-          select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, exit_zero: bool,
-          quiet: bool, show_facts: bool, color: str) -> None:
+def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
+          config_file: Path | None, target_phase: int | None, select: tuple[str, ...],
+          ignore: tuple[str, ...], fail_on: str | None, exit_zero: bool, quiet: bool,
+          statistics: bool, show_facts: bool, color: str) -> None:
     """Read PATH (default: .) and report each runtime's phase and every missing or wrong step."""
     paths = paths or (Path("."),)
+    specs = [_format_spec(f) for f in formats] or [("text", None)]
+    if output is not None:
+        specs = [(name, dest or str(output)) for name, dest in specs]
     rules = catalogue.load()
     unknown = [p for p in _ids(select) + _ids(ignore)
                if p.upper() != "ALL" and not any(r.startswith(p.upper()) for r in rules)]
     if unknown:
         raise click.UsageError(f"no rule matches {', '.join(unknown)} (see `ab-lint rules`)")
-    chosen = catalogue.select(rules, _ids(select), _ids(ignore))
-    reports: list[str] = []
-    all_findings: list[Finding] = []
-    use_color = fmt == "text" and (color == "always" or (
-        color == "auto" and output is None and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")))
+    outputs: dict[str | None, list[str]] = {}
+    failing = False
     for path in paths:
+        root = Path(path).resolve()
+        try:
+            config = load_config(root if root.is_dir() else root.parent, config_file, set(rules))
+        except InputError as e:
+            click.echo(f"ab-lint: error: {e}", err=True)
+            sys.exit(EXIT_INPUT)
+        phase = target_phase or config.target_phase or 3
+        chosen = catalogue.select(rules, _ids(select) or config.select,
+                                  _ids(ignore) + config.ignore)
         targets, diags = _read(path)
         relay = scan(diags.root, diags.relative)
-        findings = run(targets, chosen, target_phase, relay)
-        all_findings += findings
-        if fmt == "json":
-            reports.append(json_report.render(str(diags.root), targets, findings, diags.items,
-                                              target_phase))
-        else:
-            style = click.style if use_color else text._plain
-            reports.append(text.render(targets, findings, diags.items, _sources(targets),
-                                       style, quiet, show_facts))
-    _write("\n".join(reports), output, use_color)
-    failing = fail_on != "never" and any(
-        severity_rank(f.severity) >= severity_rank(fail_on) for f in all_findings)
+        sources = _sources(targets)
+        findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
+                    for f in run(targets, chosen, phase, relay)
+                    if not config.ignored_at(f.rule, f.path)]
+        marks = suppress.collect(sources)
+        findings = suppress.apply(findings, marks)
+        if "AB900" in chosen:
+            findings += _unused(marks, rules["AB900"])
+        findings.sort(key=Finding.sort_key)
+        data = ReportData(str(diags.root), targets, findings, diags.items, phase, sources)
+        threshold = fail_on or config.fail_on or "error"
+        failing |= threshold != "never" and any(
+            severity_rank(f.severity) >= severity_rank(threshold) for f in data.active)
+        for name, dest in specs:
+            outputs.setdefault(dest, []).append(
+                _render(name, data, dest, color, quiet, statistics, show_facts))
+    for dest, parts in outputs.items():
+        use_color = dest is None and any(n == "text" for n, d in specs if d is None) and (
+            color == "always" or (color == "auto" and sys.stdout.isatty()
+                                  and not os.environ.get("NO_COLOR")))
+        _write("\n".join(parts) if len(parts) > 1 else parts[0],
+               Path(dest) if dest not in (None, "-") else None, use_color)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _render(name: str, data: ReportData, dest: str | None, color: str, quiet: bool,
+            statistics: bool, show_facts: bool) -> str:
+    if name == "text":
+        use_color = color == "always" or (color == "auto" and dest is None
+                                          and sys.stdout.isatty()
+                                          and not os.environ.get("NO_COLOR"))
+        return text.render(data, click.style if use_color else text._plain, quiet,
+                           show_facts, statistics)
+    return RENDERERS[name](data)
+
+
+def _unused(marks: list[suppress.Suppression], rule: catalogue.Rule) -> list[Finding]:
+    return [Finding(rule=rule.id, severity=rule.severity, phase=rule.phase, title=rule.title,
+                    message=rule.render("message", "default", {"found": ", ".join(m.ids)}),
+                    fix_hint=rule.render("fix", "default", {}), path=m.path, line=m.line,
+                    column=1, end_line=m.line, end_column=None, target=None, guide=rule.guide,
+                    found=", ".join(m.ids))
+            for m in marks if not m.used]
 
 
 def _read(path: Path) -> tuple[list[TargetFacts], Diagnostics]:

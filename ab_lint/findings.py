@@ -30,6 +30,7 @@ class Finding:
     found: str | None = None
     expected: str | None = None
     suppressed: bool = False
+    suppression_reason: str = ""
 
     def sort_key(self) -> tuple:
         return (self.target or "", self.phase, self.path or "", self.line or 0,
@@ -42,5 +43,6 @@ class Finding:
             "line": self.line, "column": self.column, "end_line": self.end_line,
             "end_column": self.end_column, "fix_hint": self.fix_hint, "target": self.target,
             "found": self.found, "expected": self.expected, "gates_phase": self.gates,
-            "guide": self.guide,
+            "guide": self.guide, "suppressed": self.suppressed,
+            "suppression_reason": self.suppression_reason or None,
         }

@@ -43,6 +43,7 @@ CASES = {
     "AB403": ("rules/AB103-slot-mismatch", "runtime/src/lib.rs:43", "phase3-done"),
     "AB404": ("rules/AB404-short-authoring", "node/src/service.rs:73", "phase3-done"),
     "AB408": ("failures/sdk-4589-old-sdk", "Cargo.lock:6", "phase3-done"),
+    "AB900": ("rules/AB900-unused-suppression", "runtime/src/lib.rs:59", "phase3-done"),
 }
 
 

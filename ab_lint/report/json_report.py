@@ -1,14 +1,13 @@
-"""`--format json`: the facts contract of SPEC.md."""
+"""`--format json`: the facts contract of SPEC.md, with findings and a summary."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from ab_lint.diagnostics import Diagnostic
 from ab_lint.facts import TargetFacts
-from ab_lint.findings import Finding
 from ab_lint.model import Located
+from ab_lint.report import ReportData
 
 
 def _location(loc: Located) -> dict[str, Any] | None:
@@ -34,25 +33,33 @@ def target_json(t: TargetFacts) -> dict[str, Any]:
     }
 
 
-def render(root: str, targets: list[TargetFacts], findings: list[Finding],
-           diagnostics: list[Diagnostic], target_phase: int = 3) -> str:
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+def summary(data: ReportData) -> dict[str, Any]:
+    counts = data.counts()
+    by_rule: dict[str, int] = {}
+    for f in data.active:
+        by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+    return {
+        "targets": len(data.targets),
+        "phases": {t.runtime_dir: t.phase for t in data.targets},
+        "target_phase": data.target_phase,
+        "findings": len(data.active),
+        "errors": counts["error"],
+        "warnings": counts["warning"],
+        "info": counts["info"],
+        "suppressed": counts["suppressed"],
+        "by_rule": dict(sorted(by_rule.items())),
+        "diagnostics": len(data.diagnostics),
+    }
+
+
+def render(data: ReportData) -> str:
     doc = {
         "version": 1,
-        "root": root,
-        "targets": [target_json(t) for t in targets],
-        "findings": [f.as_json() for f in findings],
-        "summary": {
-            "targets": len(targets),
-            "phases": {t.runtime_dir: t.phase for t in targets},
-            "target_phase": target_phase,
-            "findings": len(findings),
-            "errors": counts["error"],
-            "warnings": counts["warning"],
-            "info": counts["info"],
-            "diagnostics": len(diagnostics),
-        },
+        "root": data.root,
+        "targets": [target_json(t) for t in data.targets],
+        "findings": [f.as_json() for f in data.findings],
+        "summary": summary(data),
         "diagnostics": [{"path": d.path, "line": d.line, "message": d.message}
-                        for d in sorted(diagnostics)],
+                        for d in sorted(data.diagnostics)],
     }
-    return json.dumps(doc, indent=2)
+    return json.dumps(doc, indent=2) + "\n"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ab_lint.diagnostics import Diagnostic
 from ab_lint.facts import NODE_FACTS, RUNTIME_FACTS, TargetFacts
 from ab_lint.findings import Finding
+from ab_lint.report import ReportData
 
 PHASES = {1: "runtime prepared", 2: "node on the lookahead collator", 3: "async backing active"}
 Style = Callable[..., str]
@@ -57,9 +57,9 @@ def _progress(phase: int | None) -> str:
     return f"phase {phase}/3 [{'#' * phase}{'.' * (3 - phase)}]"
 
 
-def render(targets: list[TargetFacts], findings: list[Finding], diagnostics: list[Diagnostic],
-           sources: dict[str, bytes], style: Style = _plain, quiet: bool = False,
-           show_facts: bool = False) -> str:
+def render(data: ReportData, style: Style = _plain, quiet: bool = False,
+           show_facts: bool = False, statistics: bool = False) -> str:
+    targets, findings, sources = data.targets, data.active, data.sources
     lines: list[str] = []
     by_target: dict[str | None, list[Finding]] = {}
     for f in findings:
@@ -92,11 +92,22 @@ def render(targets: list[TargetFacts], findings: list[Finding], diagnostics: lis
         lines.append(style("repository: local test networks (relay configuration)", bold=True))
         lines.extend(_findings(repository, sources, style, quiet))
         lines.append("")
-    for d in sorted(diagnostics):
+    for d in sorted(data.diagnostics):
         where = f"{d.path}:{d.line}" if d.line else d.path
         lines.append(style(f"note: {where}: {d.message}", dim=True))
-    lines.append(summary_line(targets, findings))
+    if statistics:
+        lines.extend(statistics_lines(data))
+    lines.append(summary_line(data))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def statistics_lines(data: ReportData) -> list[str]:
+    """Count per rule, most frequent first, as `ruff --statistics` prints it."""
+    counts: dict[str, list[Finding]] = {}
+    for f in data.active:
+        counts.setdefault(f.rule, []).append(f)
+    rows = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [f"{len(fs):>5}  {rule}  {fs[0].severity:<7}  {fs[0].title}" for rule, fs in rows] + [""]
 
 
 def _findings(group: list[Finding], sources: dict[str, bytes], style: Style,
@@ -117,13 +128,14 @@ def _findings(group: list[Finding], sources: dict[str, bytes], style: Style,
     return lines
 
 
-def summary_line(targets: list[TargetFacts], findings: list[Finding]) -> str:
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+def summary_line(data: ReportData) -> str:
+    counts = data.counts()
     phases = ", ".join(f"{t.runtime_dir} {'n/a' if t.phase is None else f'{t.phase}/3'}"
-                       for t in targets)
-    noun = "runtime" if len(targets) == 1 else "runtimes"
-    return (f"{len(targets)} {noun} ({phases}): {counts['error']} errors, "
-            f"{counts['warning']} warnings, {counts['info']} info")
+                       for t in data.targets)
+    noun = "runtime" if len(data.targets) == 1 else "runtimes"
+    suppressed = f", {counts['suppressed']} suppressed" if counts["suppressed"] else ""
+    return (f"{len(data.targets)} {noun} ({phases}): {counts['error']} errors, "
+            f"{counts['warning']} warnings, {counts['info']} info{suppressed}")
 
 
 def _facts(t: TargetFacts) -> list[str]:

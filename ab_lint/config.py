@@ -1,0 +1,128 @@
+"""Team configuration: `[workspace.metadata.ab-lint]` / `[package.metadata.ab-lint]` in the root
+Cargo.toml, or ab-lint.toml / .ab-lint.toml / .config/ab-lint.toml at the root, or --config FILE.
+
+Keys (all optional):
+  target-phase = 2
+  select = ["AB1", "AB2"]
+  ignore = ["AB401"]
+  fail-on = "warning"                      # error | warning | info | never
+  per-path-ignores = { "runtime/dev/**" = ["AB3"] }
+  severity = { AB304 = "error", AB4 = "info" }
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from ab_lint.diagnostics import InputError
+
+FILES = ("ab-lint.toml", ".ab-lint.toml", ".config/ab-lint.toml")
+SEVERITIES = ("error", "warning", "info")
+KEYS = {"target-phase", "select", "ignore", "fail-on", "per-path-ignores", "severity"}
+
+
+@dataclass
+class Config:
+    source: str | None = None
+    target_phase: int | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+    per_path_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def ignored_at(self, rule: str, path: str | None) -> bool:
+        if path is None:
+            return False
+        return any(fnmatch(path, pattern) and any(rule.startswith(p) for p in ids)
+                   for pattern, ids in self.per_path_ignores.items())
+
+    def severity_of(self, rule: str, default: str) -> str:
+        best = ""
+        for prefix, severity in self.severity.items():
+            if rule.startswith(prefix) and len(prefix) > len(best):
+                best, default = prefix, severity
+        return default
+
+
+def load(root: Path, explicit: Path | None, rule_ids: set[str]) -> Config:
+    if explicit is not None:
+        return _from_file(explicit, None, rule_ids)
+    for name in FILES:
+        if (root / name).is_file():
+            return _from_file(root / name, None, rule_ids)
+    manifest = root / "Cargo.toml"
+    if manifest.is_file():
+        try:
+            data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            return Config()  # discovery reports a broken manifest
+        for table in ("workspace", "package"):
+            section = data.get(table, {})
+            metadata = section.get("metadata", {}) if isinstance(section, dict) else {}
+            if isinstance(metadata, dict) and "ab-lint" in metadata:
+                return _validate(metadata["ab-lint"], f"{manifest.name} "
+                                 f"[{table}.metadata.ab-lint]", rule_ids)
+    return Config()
+
+
+def _from_file(path: Path, _: None, rule_ids: set[str]) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError(f"{path}: cannot read config: {e.strerror}") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: malformed config: {e}") from e
+    return _validate(data, str(path), rule_ids)
+
+
+def _validate(data: Any, where: str, rule_ids: set[str]) -> Config:
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a table of settings")
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise InputError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KEYS))})")
+    config = Config(source=where)
+    if "target-phase" in data:
+        value = data["target-phase"]
+        if value not in (1, 2, 3) or isinstance(value, bool):
+            raise InputError(f"{where}: target-phase must be 1, 2 or 3, not {value!r}")
+        config.target_phase = value
+    for key in ("select", "ignore"):
+        if key in data:
+            setattr(config, key, _ids(data[key], f"{where}: {key}", rule_ids))
+    if "fail-on" in data:
+        if data["fail-on"] not in SEVERITIES + ("never",):
+            raise InputError(f"{where}: fail-on must be error, warning, info or never, "
+                             f"not {data['fail-on']!r}")
+        config.fail_on = data["fail-on"]
+    paths = data.get("per-path-ignores", {})
+    if not isinstance(paths, dict):
+        raise InputError(f"{where}: per-path-ignores must be a table of glob = [rule ids]")
+    config.per_path_ignores = {str(k): _ids(v, f"{where}: per-path-ignores.{k}", rule_ids)
+                               for k, v in paths.items()}
+    severity = data.get("severity", {})
+    if not isinstance(severity, dict):
+        raise InputError(f"{where}: severity must be a table of rule id = severity")
+    for rule, value in severity.items():
+        _ids([rule], f"{where}: severity", rule_ids)
+        if value not in SEVERITIES:
+            raise InputError(f"{where}: severity.{rule} must be error, warning or info, "
+                             f"not {value!r}")
+        config.severity[rule.upper()] = value
+    return config
+
+
+def _ids(value: Any, where: str, rule_ids: set[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{where}: expected a list of rule ids")
+    for v in value:
+        if v.upper() != "ALL" and not any(r.startswith(v.upper()) for r in rule_ids):
+            raise InputError(f"{where}: no rule matches '{v}'")
+    return tuple(v.upper() for v in value)

@@ -1,0 +1,59 @@
+"""`--format github`: one workflow command per finding, for pull-request annotations.
+
+GitHub shows at most 10 error and 10 warning annotations per step (and 50 per job): the most
+severe come first, and one closing notice counts what was left out (the job summary and SARIF
+have everything).
+"""
+
+from __future__ import annotations
+
+from ab_lint.findings import Finding, severity_rank
+from ab_lint.report import ReportData
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+PER_STEP = {"error": 10, "warning": 10, "info": 8}  # notices are kept for the counts
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(f: Finding) -> str:
+    props = []
+    if f.path:
+        props.append(f"file={escape_property(f.path)}")
+        if f.line:
+            props.append(f"line={f.line}")
+            if f.column:
+                props.append(f"col={f.column}")
+            if f.end_line:
+                props.append(f"endLine={f.end_line}")
+            if f.end_column and f.end_line == f.line:
+                props.append(f"endColumn={f.end_column}")
+    props.append(f"title={escape_property(f'{f.rule} {f.title}')}")
+    body = escape_data(f"{f.message}\nFix: {f.fix_hint}\n{f.guide}")
+    return f"::{COMMANDS[f.severity]} {','.join(props)}::{body}"
+
+
+def render(data: ReportData) -> str:
+    ordered = sorted(data.active, key=lambda f: (-severity_rank(f.severity), f.sort_key()))
+    shown: dict[str, int] = dict.fromkeys(COMMANDS, 0)
+    lines, left_out = [], 0
+    for f in ordered:
+        if shown[f.severity] >= PER_STEP[f.severity]:
+            left_out += 1
+            continue
+        shown[f.severity] += 1
+        lines.append(command(f))
+    if left_out:
+        lines.append(f"::notice title=ab-lint::{left_out} more findings are not annotated "
+                     "(GitHub shows 10 per severity); see the job summary or the SARIF report")
+    suppressed = len(data.suppressed)
+    if suppressed:
+        lines.append(f"::notice title=ab-lint::{suppressed} findings suppressed by "
+                     "`ab-lint: allow(...)` comments (listed in the SARIF and JSON reports)")
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,75 @@
+"""`--format sarif`: SARIF 2.1.0 for code scanning (validated against the schema in tests)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ab_lint import __version__, catalogue
+from ab_lint.findings import Finding
+from ab_lint.report import ReportData
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+INFO_URI = "https://github.com/ab-lint/ab-lint"
+
+
+def _rule(rule: catalogue.Rule) -> dict[str, Any]:
+    ex = rule.explain
+    help_text = f"{ex.get('why', '')}\n\nGuide: {rule.guide}"
+    help_md = (f"{ex.get('what', '')}\n\n**Why:** {ex.get('why', '')}\n\n"
+               + (f"Wrong:\n```rust\n{ex['wrong'].strip()}\n```\n\nRight:\n```rust\n"
+                  f"{ex['right'].strip()}\n```\n\n" if ex.get("wrong", "").strip() else "")
+               + f"[Guide]({rule.guide})")
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": ex.get("what") or rule.title},
+        "help": {"text": help_text, "markdown": help_md},
+        "helpUri": rule.guide,
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"phase": rule.phase, "gatesPhase": rule.gates},
+    }
+
+
+def _result(f: Finding, index: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": index,
+        "level": LEVELS[f.severity],
+        "message": {"text": f"{f.message}\nFix: {f.fix_hint}"},
+        "properties": {"phase": f.phase, "target": f.target, "found": f.found,
+                       "expected": f.expected},
+    }
+    if f.path:
+        region: dict[str, int] = {}
+        if f.line:
+            region = {"startLine": f.line, "startColumn": f.column or 1}
+            if f.end_line:
+                region.update(endLine=f.end_line, endColumn=max(f.end_column or 1, 1))
+        location: dict[str, Any] = {"artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"}}
+        if region:
+            location["region"] = region
+        result["locations"] = [{"physicalLocation": location}]
+    if f.suppressed:
+        result["suppressions"] = [{"kind": "inSource",
+                                   "justification": f.suppression_reason or "ab-lint: allow"}]
+    return result
+
+
+def render(data: ReportData) -> str:
+    rules = list(catalogue.load().values())
+    index = {r.id: i for i, r in enumerate(rules)}
+    root = data.root.rstrip("/") + "/"
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "ab-lint", "version": __version__,
+                                "informationUri": INFO_URI,
+                                "rules": [_rule(r) for r in rules]}},
+            "originalUriBaseIds": {"SRCROOT": {"uri": "file://" + root}},
+            "results": [_result(f, index[f.rule]) for f in data.findings],
+        }],
+    }
+    return json.dumps(doc, indent=2) + "\n"
