@@ -1,0 +1,139 @@
+"""The formats other tools read: SARIF (schema-valid), GitHub workflow commands (escaped),
+Markdown for the job summary, and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ab_lint.findings import Finding
+from ab_lint.report.github import command, escape_data, escape_property
+
+from conftest import FIXTURES, run
+
+SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+def out(*args: str) -> str:
+    result = run(*args)
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+@pytest.mark.skipif(not SCHEMA.is_file(), reason="shared/schemas not beside the project")
+@pytest.mark.parametrize("name", ["phase1-done", "failures/heima-4061-stall", "rules/suppressed",
+                                  "rules/AB001-AB002-relay-configs", "nimbus"])
+def test_sarif_validates(name: str) -> None:
+    doc = json.loads(out("--format", "sarif", str(FIXTURES / name)))
+    jsonschema.validate(doc, json.loads(SCHEMA.read_text()))
+    driver = doc["runs"][0]["tool"]["driver"]
+    ids = [r["id"] for r in driver["rules"]]
+    for result in doc["runs"][0]["results"]:
+        rule = driver["rules"][result["ruleIndex"]]
+        assert rule["id"] == result["ruleId"] and rule["helpUri"].startswith("https://")
+        assert "Fix:" in result["message"]["text"]
+    assert "AB104" in ids
+
+
+def test_sarif_regions_and_suppressions() -> None:
+    doc = json.loads(out("--format", "sarif", str(FIXTURES / "rules/suppressed")))
+    results = doc["runs"][0]["results"]
+    suppressed = [r for r in results if r.get("suppressions")]
+    assert [r["ruleId"] for r in suppressed] == ["AB301"]
+    region = suppressed[0]["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == 112 and region["startColumn"] == 2
+
+
+def test_escaping_rules() -> None:
+    assert escape_data("50%\r\nnext") == "50%25%0D%0Anext"
+    assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+
+
+def test_a_finding_cannot_inject_a_second_command() -> None:
+    evil = Finding(rule="AB104", severity="error", phase=1, title="t,itle:x",
+                   message="bad\n::error file=x::injected\r\n%0A", fix_hint="fix\n::warning::x",
+                   path="run,time/sr:c/li\nb.rs", line=3, column=1, end_line=3, end_column=9,
+                   target="runtime")
+    line = command(evil)
+    assert "\n" not in line and "\r" not in line
+    assert line.startswith("::error file=run%2Ctime/sr%3Ac/li%0Ab.rs,line=3,")
+    # the properties end at the first '::'; whatever follows is data on the same line
+    props, _, data = line[2:].partition("::")
+    assert props.startswith("error file=") and ":" not in props.split(" ", 1)[1]
+    assert data.startswith("bad%0A::error file=x::injected%0D%0A%250A")
+
+
+def test_hostile_file_names_end_to_end(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "rules/AB001-AB002-relay-configs", root, symlinks=True)
+    hostile = root / "specs" / "net,%0A::error::x\n::warning title=y::z.json"
+    (root / "specs" / "zombienet-mixed.json").rename(hostile)
+    text = out("--format", "github", str(root))
+    lines = text.splitlines()
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    doc = json.loads(out("--format", "json", str(root)))
+    assert len(lines) == len([f for f in doc["findings"] if not f["suppressed"]])
+
+
+def test_github_limits_most_severe_first(tmp_path: Path) -> None:
+    from ab_lint.report import ReportData
+    from ab_lint.report.github import render
+
+    def finding(i: int, severity: str) -> Finding:
+        return Finding(rule="AB401", severity=severity, phase=3, title="t", message=f"m{i}",
+                       fix_hint="f", path="a.rs", line=i, column=1, end_line=i, end_column=2,
+                       target="rt")
+
+    many = [finding(i, "warning") for i in range(1, 15)] + [finding(i, "error")
+                                                          for i in range(1, 13)]
+    lines = render(ReportData("/", [], many, [])).splitlines()
+    assert [line.split(" ")[0] for line in lines[:10]] == ["::error"] * 10
+    assert sum(line.startswith("::warning") for line in lines) == 10
+    assert lines[-1].startswith("::notice") and "6 more findings" in lines[-1]
+
+
+def test_markdown_summary() -> None:
+    md = out("--format", "markdown", str(FIXTURES / "multi-runtime"))
+    assert md.startswith("## ab-lint")
+    assert "| `runtimes/alpha` | alpha-runtime | node | 3/3 |" in md
+    assert "| `runtimes/beta` | beta-runtime | node | 2/3 |" in md
+    assert "**Phase 3: async backing active**" in md
+
+
+def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
+    page = out("--format", "html", str(FIXTURES / "phase1-done"))
+    assert page.startswith("<!doctype html>")
+    assert "<script" not in page and "src=\"http" not in page and "<link" not in page
+    assert "phase 1/3" in page and "AB202" in page
+    assert "&lt;" in page  # code frames and Rust generics are escaped, never raw markup
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "phase1-done", root, symlinks=True)
+    lib = root / "runtime/src/lib.rs"
+    lib.write_text(lib.read_text().replace(
+        "pub const UNINCLUDED_SEGMENT_CAPACITY: u32 = 1;",
+        "pub const UNINCLUDED_SEGMENT_CAPACITY: u32 = 1; // <script>alert(1)</script>"))
+    assert "<script>alert(1)</script>" not in out("--format", "html", str(root))
+
+
+def test_several_reports_in_one_run(tmp_path: Path) -> None:
+    sarif, summary = tmp_path / "r.sarif", tmp_path / "summary.md"
+    result = run("--format", "github", "--format", f"sarif:{sarif}",
+                 "--format", f"markdown:{summary}", str(FIXTURES / "phase2-done"))
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::error ")
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert summary.read_text().startswith("## ab-lint")
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    result = run("--format", "yaml", str(FIXTURES / "phase2-done"))
+    assert result.exit_code == 2 and "yaml" in result.output
+
+
+def test_statistics() -> None:
+    text = out("--statistics", "--color", "never", str(FIXTURES / "phase2-done"))
+    assert "    1  AB301  error    AllowMultipleBlocksPerSlot is true" in text
