@@ -137,3 +137,19 @@ def test_unknown_format_is_a_usage_error() -> None:
 def test_statistics() -> None:
     text = out("--statistics", "--color", "never", str(FIXTURES / "phase2-done"))
     assert "    1  AB301  error    AllowMultipleBlocksPerSlot is true" in text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium not installed")
+def test_html_renders_in_a_real_browser(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    png = tmp_path / "report.png"
+    subprocess.run([sys.executable, str(ROOT / "scripts/html_screenshot.py"),
+                    str(FIXTURES / "phase1-done"), str(png)], check=True, timeout=180,
+                   cwd=ROOT, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 50_000  # a page of text and colour, not a blank screen
