@@ -28,6 +28,15 @@ def expected(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name / "expected.json").read_text())
 
 
+def write(root: Path, files: dict[str, str]) -> Path:
+    """Write a small tree of files under `root`."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=True)
 

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, run
+from conftest import FIXTURES, run, write
 
 MANIFEST = """[package]
 name = "{name}"
@@ -22,13 +22,6 @@ std = []
 {features}
 """
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def runtime_lib(consts: str, hook_args: str = "RELAY, VELOCITY, CAPACITY") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run
+from conftest import run, write
 
 RUNTIME_MANIFEST = """[package]
 name = "{name}"
@@ -42,13 +42,6 @@ cumulus_pallet_parachain_system::register_validate_block! {
 impl_runtime_apis! {}
 """
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def lint(root: Path) -> list[dict]:

@@ -6,7 +6,7 @@ of the problem it is, and the values found and expected. The catalogue (rules/) 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,24 +29,19 @@ class Hit:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def check(rule_id: str) -> Callable[[Callable[[TargetFacts], Iterator[Hit]]],
-                                    Callable[[TargetFacts], Iterator[Hit]]]:
-    def register(fn: Callable[[TargetFacts], Iterator[Hit]]) -> Callable[[TargetFacts],
-                                                                          Iterator[Hit]]:
-        CHECKS[rule_id] = fn
-        return fn
+def _registrar(table: dict[str, Callable]) -> Callable[[str], Callable[[Callable], Callable]]:
+    def decorator(rule_id: str) -> Callable[[Callable], Callable]:
+        def register(fn: Callable) -> Callable:
+            table[rule_id] = fn
+            return fn
 
-    return register
+        return register
+
+    return decorator
 
 
-def repo_check(rule_id: str) -> Callable[[Callable[[RelayScan], Iterator[Hit]]],
-                                         Callable[[RelayScan], Iterator[Hit]]]:
-    def register(fn: Callable[[RelayScan], Iterator[Hit]]) -> Callable[[RelayScan],
-                                                                      Iterator[Hit]]:
-        REPO_CHECKS[rule_id] = fn
-        return fn
-
-    return register
+check = _registrar(CHECKS)  # @check("AB104"): a rule checked on each runtime
+repo_check = _registrar(REPO_CHECKS)  # @repo_check("AB001"): once per repository
 
 
 def first_located(*candidates: Located | None) -> Located | None:
