@@ -64,13 +64,6 @@ class Workspace:
     targets: list[Target]
     diags: Diagnostics
 
-    def crate_at(self, path: Path | None) -> Crate | None:
-        if path is None:
-            return None
-        for crate in self.crates:
-            if crate.dir == path:
-                return crate
-        return None
 
 
 def read_sources(crate: Crate, diags: Diagnostics) -> dict[Path, bytes]:
@@ -173,7 +166,7 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
     ws_table = ws_table if isinstance(ws_table, dict) else {}
     ws_deps = dict(ws_table.get("dependencies") or {})
     ws_deps["__root__"] = str(root)
-    root_manifest = load_manifest(root / "Cargo.toml", diags, ws_deps) or root_manifest
+    root_manifest.resolve_dependencies(ws_deps)
     top = _repository_top(root, shown)
 
     crates: dict[Path, Crate] = {}

@@ -74,9 +74,6 @@ class Loader:
         self._bytes.update(files)
         return any(n in data for data in files.values() for n in needles)
 
-    def crate_of(self, index: CrateIndex) -> Crate:
-        return self._crate_of[id(index)]
-
     def _dependency(self, index: CrateIndex, ident: str) -> CrateIndex | None:
         parent = self._crate_of.get(id(index))
         if parent is None:

@@ -53,6 +53,15 @@ class Manifest:
                             rf"^[ \t]*\[(target\..*\.)?dependencies\.{k}\]",
                             rf"package\s*=\s*\"{k}\"")
 
+    def resolve_dependencies(self, workspace: dict[str, Any]) -> None:
+        """Dependency tables, with `workspace = true` entries taken from `workspace`."""
+        base, data = self.path.parent, self.data
+        self.dependencies = _dependencies(data.get("dependencies"), base, workspace)
+        for target in _dict(data.get("target")).values():
+            self.dependencies.update(_dependencies(_dict(target).get("dependencies"), base,
+                                                   workspace))
+        self.build_dependencies = _dependencies(data.get("build-dependencies"), base, workspace)
+
     def enabled_entries(self, requested: set[str] | None = None,
                         default: bool = True) -> set[str]:
         """Every feature entry a build turns on: own features and `dep/feature` entries."""
@@ -91,11 +100,7 @@ def load_manifest(path: Path, diags: Diagnostics,
         lib = data.get("lib")
         lib_name = lib.get("name") if isinstance(lib, dict) else None
         m.lib_name = lib_name if isinstance(lib_name, str) else m.name.replace("-", "_")
-    ws = workspace_deps or {}
-    m.dependencies = _dependencies(data.get("dependencies"), path.parent, ws)
-    for target in _dict(data.get("target")).values():
-        m.dependencies.update(_dependencies(_dict(target).get("dependencies"), path.parent, ws))
-    m.build_dependencies = _dependencies(data.get("build-dependencies"), path.parent, ws)
+    m.resolve_dependencies(workspace_deps or {})
     features = _dict(data.get("features"))
     m.features = {k: [str(x) for x in v] for k, v in features.items() if isinstance(v, list)}
     return m

@@ -27,7 +27,6 @@ from ab_lint.rust.names import (
     use_tree,
 )
 from ab_lint.rust.parse import RUST, SourceFile
-from ab_lint.rust.tokens import tokens
 
 PARACHAIN_SYSTEM = "cumulus_pallet_parachain_system"
 BLOCK_TIME_NAMES = ("MILLISECS_PER_BLOCK", "MILLI_SECS_PER_BLOCK", "MILLISECONDS_PER_BLOCK",
@@ -688,7 +687,3 @@ def ref_time_ms(value: object) -> int | float | None:
         ms = value.ref_time / 1_000_000_000
         return int(ms) if ms == int(ms) else ms
     return None
-
-
-def token_texts(file: SourceFile, node: Node) -> list[str]:
-    return [t.text for t in tokens(node, file.data)]

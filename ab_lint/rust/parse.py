@@ -78,7 +78,3 @@ class SourceFile:
 
 def line_of(node: Node) -> int:
     return node.start_point[0] + 1
-
-
-def column_of(node: Node) -> int:
-    return node.start_point[1] + 1
