@@ -75,6 +75,3 @@ class SourceFile:
         ]
         return parser.parse(self.data).root_node
 
-
-def line_of(node: Node) -> int:
-    return node.start_point[0] + 1
