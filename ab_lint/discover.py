@@ -195,12 +195,13 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
     runtimes = sorted((c for c in crates.values() if c.is_runtime), key=lambda c: c.dir)
     if only is not None:
         runtimes = [c for c in runtimes if c.dir == only] or runtimes
+    graph = DependencyGraph(crates)
     nodes = [c for c in crates.values() if c.is_node]
     # a node binary whose collator is started by a service library it depends on
-    by_name = {c.name: c for c in crates.values()}
+    users = graph.dependents_of(nodes)
     nodes += [c for c in crates.values() if not c.is_node and c.depends_on_any(NODE_DEPS)
-              and any(_distance(c, n, crates, by_name) for n in nodes)]
-    targets = [Target(r, _node_for(r, nodes, crates)) for r in runtimes]
+              and c.dir in users]
+    targets = [Target(r, _node_for(r, nodes, graph)) for r in runtimes]
     return Workspace(root, list(crates.values()), targets, diags)
 
 
@@ -239,31 +240,60 @@ def _classify(crate: Crate, diags: Diagnostics) -> None:
         crate.is_node = True
 
 
-def _node_for(runtime: Crate, nodes: list[Crate], crates: dict[Path, Crate]) -> Crate | None:
-    """The node crate nearest to `runtime` in the workspace dependency graph."""
-    best: tuple[int, str, Crate] | None = None
-    by_name = {c.name: c for c in crates.values()}
-    for node in nodes:
-        distance = _distance(node, runtime, crates, by_name)
-        if distance is not None and (best is None or (distance, node.name) < best[:2]):
-            best = (distance, node.name, node)
-    return best[2] if best else None
+class DependencyGraph:
+    """The workspace crates and which of them each one depends on, built once from the manifests.
 
+    Pairing asks "how far is each node from this runtime" for every runtime, and "does this crate
+    reach a node" for every crate; a search per pair re-walked the whole graph each time (seconds
+    on polkadot-sdk), so the edges are resolved here once and every question is one breadth-first
+    search over the reversed edges, linear in crates and dependencies.
+    """
 
-def _distance(start: Crate, goal: Crate, crates: dict[Path, Crate],
-              by_name: dict[str, Crate]) -> int | None:
-    frontier, seen, steps = [start], {start.dir}, 0
-    while frontier:
-        steps += 1
-        nxt = []
-        for crate in frontier:
+    def __init__(self, crates: dict[Path, Crate]) -> None:
+        # Crates are numbered once: Crate is unhashable, and `Crate.dir` builds a new Path on
+        # every call, which showed up in profiles when used as a key in the inner loop.
+        self._dirs = list(crates)
+        number = {id(c): i for i, c in enumerate(crates.values())}
+        by_dir = {d: number[id(c)] for d, c in crates.items()}
+        # A dependency with a path names that crate (none when the path is outside the
+        # repository); one without names a workspace crate by package name, the last one read.
+        by_name = {c.name: number[id(c)] for c in crates.values()}
+        self._number = number
+        self._users: list[list[int]] = [[] for _ in self._dirs]
+        for i, crate in enumerate(crates.values()):
             for dep in crate.manifest.dependencies.values():
-                target = crates.get(dep.path) if dep.path else by_name.get(dep.package)
-                if target is None or target.dir in seen:
-                    continue
-                if target is goal:
-                    return steps
-                seen.add(target.dir)
-                nxt.append(target)
-        frontier = nxt
-    return None
+                target = by_dir.get(dep.path) if dep.path else by_name.get(dep.package)
+                if target is not None and target != i:
+                    self._users[target].append(i)
+
+    def dependents_of(self, goals: list[Crate]) -> dict[Path, int]:
+        """Each crate (by folder) that depends, directly or through others, on one of `goals`,
+        with the fewest dependency edges from it to the nearest goal. The goals themselves are
+        left out, as a crate is not its own dependent even through a cycle."""
+        steps: dict[int, int] = {}
+        frontier = [self._number[id(g)] for g in goals]
+        seen = set(frontier)
+        distance = 0
+        while frontier:
+            distance += 1
+            nxt: list[int] = []
+            for crate in frontier:
+                for user in self._users[crate]:
+                    if user not in seen:
+                        seen.add(user)
+                        steps[user] = distance
+                        nxt.append(user)
+            frontier = nxt
+        return {self._dirs[i]: n for i, n in steps.items()}
+
+
+def _node_for(runtime: Crate, nodes: list[Crate], graph: DependencyGraph) -> Crate | None:
+    """The node crate nearest to `runtime` in the workspace dependency graph; on a tie, the
+    first by name, then the first listed."""
+    distance = graph.dependents_of([runtime])
+    best: tuple[int, str, Crate] | None = None
+    for node in nodes:
+        steps = distance.get(node.dir)
+        if steps is not None and (best is None or (steps, node.name) < best[:2]):
+            best = (steps, node.name, node)
+    return best[2] if best else None
