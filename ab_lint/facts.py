@@ -261,9 +261,12 @@ def node_facts(node: NodeModel) -> dict[str, Located]:
                                    if "code_hash_provider" in fields else Located(False))
     if "authoring_duration" in fields:
         value_node = fields["authoring_duration"]
+        startup = node.startup
+        startup.origin = None
         try:
-            value = millis(node.values.expr(module, value_node))
+            value = millis(startup.value(module, value_node))
         except Unresolved:
             value = None
-        facts["authoring_duration_ms"] = at(value, file, value_node)
+        where = startup.origin if value is not None and startup.origin else (file, value_node)
+        facts["authoring_duration_ms"] = at(value, *where)
     return facts

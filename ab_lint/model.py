@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node, Query, QueryCursor
 
-from ab_lint.discover import Crate
+from ab_lint.discover import NODE_DEPS, Crate
 from ab_lint.known import BY_CRATE, external_value
 from ab_lint.loader import Loader
 from ab_lint.rust.consts import Named, Origin, Resolved, Values
@@ -27,11 +27,15 @@ from ab_lint.rust.names import (
     use_tree,
 )
 from ab_lint.rust.parse import RUST, SourceFile
+from ab_lint.rust.tokens import tokens
+from ab_lint.startup import StartupValues
 
 PARACHAIN_SYSTEM = "cumulus_pallet_parachain_system"
 BLOCK_TIME_NAMES = ("MILLISECS_PER_BLOCK", "MILLI_SECS_PER_BLOCK", "MILLISECONDS_PER_BLOCK",
                     "MILLISECS_PER_PARA_BLOCK")
 _SPACES = re.compile(r"\s+")
+# `a::b::Name`: the module path `a::b` a runtime writes in front of an item
+_QUALIFIED = re.compile(rb"\b((?:[A-Za-z_][A-Za-z0-9_]*\s*::\s*)+)[A-Za-z_][A-Za-z0-9_]*")
 # Files worth parsing up front in a runtime crate: configs, APIs, macros, and those declaring
 # modules. Weight files and the like are parsed only if a path leads into them.
 RUNTIME_FILE_MARKERS = (b"for Runtime", b"impl_runtime_apis", b"register_validate_block",
@@ -78,6 +82,7 @@ class RuntimeModel:
         self.config_scopes = [m for m in self.modules
                               if m.parent is None or id(m) in holders]
         self.other_scopes = [m for m in self.modules if m not in self.config_scopes]
+        self._path_modules: list[Module] | None = None
 
     # -- finding things -------------------------------------------------------------------
     def _trait_crate(self, impl: Impl) -> tuple[str, ...]:
@@ -147,20 +152,35 @@ class RuntimeModel:
             return None
         return self.values.type_value(impl.module, ty, Origin(impl.file, node))
 
-    def scopes(self, names: tuple[str, ...]):
-        """Modules to search for a conventional name: the runtime's, then those of workspace
-        crates it depends on whose sources mention the name (read as bytes, parsed only then)."""
-        if self.index is None:
-            return
-        yield from self.modules
-        needles = [n.encode() for n in names]
-        for dep in self.crate.manifest.dependencies.values():
-            crate = self.loader.workspace_crate(dep)
-            if crate is None or not self.loader.mentions(crate, needles):
-                continue
-            index = self.loader.program.crate_for_dependency(self.index, dep.ident)
-            if index is not None:
-                yield from index.modules()
+    def qualified(self, name: str) -> Resolved | None:
+        """`name` reached through a module the runtime names by path rather than imports it
+        from: `consensus::NAME`, or `pallet_config::RuntimeBlockWeights` whose module also
+        defines NAME. Modules it never names (another chain's constants) do not count."""
+        for module in self._named_modules():
+            found = self._found(module, name)
+            if found is not None:
+                return found[0]
+        return None
+
+    def _named_modules(self) -> list[Module]:
+        if self._path_modules is None:
+            self._path_modules = []
+            seen_files: set[int] = set()
+            for module in self.modules:
+                if module.file is None or id(module.file) in seen_files or not module.owns_file:
+                    continue
+                seen_files.add(id(module.file))
+                prefixes = {re.sub(rb"\s+", b"", m.group(1)) for m in
+                            _QUALIFIED.finditer(module.file.data)}
+                for prefix in sorted(prefixes):
+                    segs = [s for s in prefix.decode().split("::") if s]
+                    if segs[0] in ("crate", "self", "super", "Self"):
+                        continue
+                    target = self.loader.program.resolve(module, segs)
+                    if isinstance(target, Module) and target.crate is not self.index and all(
+                            target is not known for known in self._path_modules):
+                        self._path_modules.append(target)
+        return self._path_modules
 
     def _found(self, scope: Module, name: str) -> tuple[Resolved, object] | None:
         target = self.loader.program.lookup(scope, name)
@@ -191,18 +211,17 @@ class RuntimeModel:
         return None
 
     def find_const(self, names: tuple[str, ...]) -> Resolved | None:
-        """A constant by conventional name: the runtime's own or imported one first, then one
-        defined in a workspace crate the runtime depends on."""
+        """A constant by conventional name, as the runtime crate sees it (LABELS.md, "Where
+        names come from"): defined or imported, else reached by a qualified path it writes.
+        A same-named constant in a crate or module it never names does not count."""
         found = self.visible(names)
-        if found is None:
-            for scope in self.scopes(names):
-                for name in names:
-                    found = self._found(scope, name)
-                    if found is not None:
-                        break
-                if found is not None:
-                    break
-        return found[0] if found else None
+        if found is not None:
+            return found[0]
+        for name in names:
+            resolved = self.qualified(name)
+            if resolved is not None:
+                return resolved
+        return None
 
     def block_time(self) -> Resolved | None:
         """MILLISECS_PER_BLOCK, or the block time the runtime's slot and time constants come
@@ -324,23 +343,88 @@ class RuntimeModel:
         return at(head, impl.file, node), hook
 
     def hook_args(self, hook: Resolved | None) -> list[Located]:
-        """Relay slot, velocity and capacity as wired into FixedVelocityConsensusHook."""
-        if hook is None or not isinstance(hook.value, Named) or hook.value.module is None:
-            return [NONE, NONE, NONE]
-        args = hook.value.args
-        if hook.value.name != "FixedVelocityConsensusHook" or len(args) < 3:
-            return [NONE, NONE, NONE]
-        out = []
-        for node in args[-3:] if len(args) >= 4 else args[1:3]:
-            try:
-                out.append(from_resolved(self.values.arg(hook.value.module, node)))
-            except Unresolved:
-                out.append(at(None, hook.value.module.file, node))
-        if len(args) == 3:
-            # moonkit's hook takes no relay slot; the runtime's own constant is the one in use
-            relay = self.find_const(("RELAY_CHAIN_SLOT_DURATION_MILLIS",))
-            out.insert(0, from_resolved(relay) if relay else NONE)
+        """Relay slot, velocity and capacity, in the order of LABELS.md ("Which hook's
+        arguments count"): the FixedVelocityConsensusHook wired in (directly, through aliases,
+        a generic wrapper's argument or a local wrapper that delegates), else one the runtime
+        defines without wiring it, else the conventional constants the crate sees."""
+        fixed = self._fixed_velocity(hook) or self._unwired_fixed_velocity()
+        out = [NONE, NONE, NONE]
+        if fixed is not None:
+            args = fixed.args
+            chosen = args[-3:] if len(args) >= 4 else args[1:3]
+            located = []
+            for node in chosen:
+                try:
+                    located.append(from_resolved(self.values.arg(fixed.module, node)))
+                except Unresolved:
+                    located.append(at(None, fixed.module.file, node))
+            # moonkit's hook takes no relay slot: [velocity, capacity]
+            out = located if len(args) >= 4 else [NONE, *located]
+        for i, name in enumerate(HOOK_CONSTANTS):
+            if out[i] is NONE:
+                found = _safe_resolve(lambda n=name: self.find_const((n,)))
+                if found is not None:
+                    out[i] = from_resolved(found)
         return out
+
+    def _fixed_velocity(self, hook: Resolved | None, depth: int = 0) -> Named | None:
+        if hook is None or not isinstance(hook.value, Named) or depth > 4:
+            return None
+        named = hook.value
+        if named.name == "FixedVelocityConsensusHook" and named.module is not None and len(
+                named.args) >= 3:
+            return named
+        if named.module is not None:  # a generic wrapper: Wrapper<Runtime, InnerHook>
+            for arg in named.args:
+                inner = _safe_resolve(lambda a=arg: self.values.type_value(named.module, a))
+                found = self._fixed_velocity(inner, depth + 1)
+                if found is not None:
+                    return found
+        return self._delegate(named, depth)
+
+    def _delegate(self, named: Named, depth: int) -> Named | None:
+        """A local `struct Hook;` whose `impl ConsensusHook for Hook` forwards to a
+        FixedVelocityConsensusHook alias."""
+        for impl in self.index.impls if self.index else []:
+            if impl.trait_segments()[-1:] != ["ConsensusHook"] or impl.self_type is None:
+                continue
+            if path_segments(impl.self_type, impl.file.data)[-1:] != [named.name]:
+                continue
+            for path in _paths(tokens(impl.body, impl.file.data) if impl.body else []):
+                target = self.loader.program.resolve(impl.module, path)
+                if isinstance(target, Item) and target.kind == "type" and target.value:
+                    inner = _safe_resolve(lambda t=target: self.values.type_value(
+                        t.module, t.value, Origin(t.file, t.node)))
+                    found = self._fixed_velocity(inner, depth + 1)
+                    if found is not None:
+                        return found
+        return None
+
+    def _unwired_fixed_velocity(self) -> Named | None:
+        for module in self.modules:
+            for items in module.items.values():
+                for item in items:
+                    if item.kind != "type" or item.value is None or (
+                            b"FixedVelocityConsensusHook" not in item.file.data[
+                                item.node.start_byte:item.node.end_byte]):
+                        continue
+                    resolved = _safe_resolve(lambda i=item: self.values.type_value(
+                        i.module, i.value, Origin(i.file, i.node)))
+                    found = self._fixed_velocity(resolved)
+                    if found is not None:
+                        return found
+        return None
+
+
+HOOK_CONSTANTS = ("RELAY_CHAIN_SLOT_DURATION_MILLIS", "BLOCK_PROCESSING_VELOCITY",
+                  "UNINCLUDED_SEGMENT_CAPACITY")
+
+
+def _safe_resolve(fn):
+    try:
+        return fn()
+    except Unresolved:
+        return None
 
 
 class NodeModel:
@@ -356,6 +440,34 @@ class NodeModel:
         self.values = Values(loader.program)
         self.modules = self.index.modules() if self.index else []
         self._sites: list[tuple[SourceFile, Node, str]] | None = None
+        self._startup: StartupValues | None = None
+
+    @property
+    def startup(self) -> StartupValues:
+        """Start-up values across the node's own crates: the binary, the command-line crate
+        and the service library it depends on, and crates that depend on it."""
+        if self._startup is None:
+            modules = list(self.modules)
+            for crate in self._node_side_crates():
+                index = self.loader.index(crate)
+                modules.extend(index.modules() if index else [])
+            self._startup = StartupValues(self.values, modules)
+        return self._startup
+
+    def _node_side_crates(self) -> list[Crate]:
+        out, seen, frontier = [], {self.crate.dir}, [self.crate]
+        while frontier:
+            crate = frontier.pop(0)
+            for dep in crate.manifest.dependencies.values():
+                target = self.loader.workspace_crate(dep)
+                if target is not None and target.dir not in seen and (
+                        target.is_node or target.depends_on_any(NODE_DEPS)):
+                    seen.add(target.dir)
+                    frontier.append(target)
+                    out.append(target)
+        out.extend(c for c in self.loader.workspace.crates if c.dir not in seen
+                   and any(d.path == self.crate.dir for d in c.manifest.dependencies.values()))
+        return out
 
     def collator_calls(self) -> list[tuple[str, Node, Module]]:
         calls = self._calls_in(self.modules)

@@ -1,0 +1,236 @@
+"""Values a node runs with when started without flags (LABELS.md, "Values chosen at start-up").
+
+A collator's `authoring_duration` is rarely a literal: it is a parameter of the function that
+builds the params, a `let` a few lines up, a field of the parsed command line whose clap
+attribute holds the default, or `Duration::from_millis` of one of those. The value is followed
+back through those steps, across the node's crates, with a bounded depth; anything else stays
+unresolved rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node, Query, QueryCursor
+
+from ab_lint.rust.consts import Values
+from ab_lint.rust.evaluate import Duration, Unresolved, Value
+from ab_lint.rust.names import Module, path_segments
+from ab_lint.rust.parse import RUST, SourceFile
+
+MAX_DEPTH = 8
+_DEFAULT = re.compile(r"default_value(_t)?\s*=\s*(\"[^\"]*\"|[^,)\]]+)")
+_UNITS = {"from_millis": 1, "from_secs": 1000}
+_PASS_THROUGH = {"into", "clone", "to_owned", "unwrap", "expect", "unwrap_or_default"}
+_FIELDS = Query(RUST, "(field_declaration) @field")
+_CALLS = Query(RUST, "(call_expression) @call")
+_LETS = Query(RUST, "(let_declaration) @let")
+
+
+class StartupValues:
+    """Follows a node expression back to the value it has when no flag is given."""
+
+    def __init__(self, values: Values, modules: list[Module]) -> None:
+        self.values = values
+        self.files: list[tuple[SourceFile, Module]] = []
+        seen: set[int] = set()
+        for module in modules:
+            if module.file is not None and id(module.file) not in seen:
+                seen.add(id(module.file))
+                self.files.append((module.file, module))
+        self._calls: list[tuple[SourceFile, Module, Node, str]] | None = None
+        # where the last value read came from when that is not the expression itself: the
+        # flag's default is the line to edit
+        self.origin: tuple[SourceFile, Node] | None = None
+
+    def value(self, module: Module, node: Node, depth: int = 0) -> Value:
+        if depth > MAX_DEPTH:
+            raise Unresolved("too many steps")
+        file = module.file
+        t = node.type
+        if t == "parenthesized_expression" and node.named_child_count == 1:
+            return self.value(module, node.named_children[0], depth + 1)
+        if t == "identifier":
+            return self._identifier(module, node, depth)
+        if t == "field_expression":
+            name = node.child_by_field_name("field")
+            if name is not None:
+                return self._cli_default(file.text(name), depth)
+        if t == "call_expression":
+            called = self._call(module, node, depth)
+            if called is not None:
+                return called
+        try:
+            return self.values.expr(module, node)
+        except Unresolved:
+            raise
+        except RecursionError as e:
+            raise Unresolved("expression too deep") from e
+
+    # -- steps -------------------------------------------------------------------------------
+    def _call(self, module: Module, node: Node, depth: int) -> Value | None:
+        func = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if func is None or args is None:
+            return None
+        arg_nodes = [a for a in args.named_children if a.type not in (
+            "line_comment", "block_comment")]
+        if func.type == "field_expression":  # receiver.method(..)
+            method = func.child_by_field_name("field")
+            receiver = func.child_by_field_name("value")
+            name = module.file.text(method) if method is not None else ""
+            if receiver is None:
+                return None
+            if name in _PASS_THROUGH:
+                return self.value(module, receiver, depth + 1)
+            if name in ("unwrap_or", "unwrap_or_else") and arg_nodes:
+                try:
+                    return self.value(module, receiver, depth + 1)
+                except Unresolved:  # an optional flag: what runs without it is the default
+                    return self.value(module, arg_nodes[0], depth + 1)
+            return None
+        segs = path_segments(func, module.file.data)
+        if len(arg_nodes) != 1 or not segs:
+            return None
+        if segs[-1] == "Some":
+            return self.value(module, arg_nodes[0], depth + 1)
+        if segs[-1] in _UNITS and (len(segs) == 1 or segs[-2] == "Duration"):
+            inner = self.value(module, arg_nodes[0], depth + 1)
+            if isinstance(inner, Duration):
+                return inner
+            if isinstance(inner, int) and not isinstance(inner, bool):
+                return Duration(inner * _UNITS[segs[-1]])
+        return None
+
+    def _identifier(self, module: Module, node: Node, depth: int) -> Value:
+        file = module.file
+        name = file.text(node)
+        fn = _enclosing_fn(node)
+        if fn is not None:
+            bound = _let_before(fn, name, node, file)
+            if bound is not None:
+                return self.value(module, bound, depth + 1)
+            index = _parameter_index(fn, name, file)
+            if index is not None:
+                return self._from_callers(fn, index, file, depth)
+        return self.values.expr(module, node)
+
+    def _from_callers(self, fn: Node, index: int, file: SourceFile, depth: int) -> Value:
+        """The argument every caller passes at `index`, when they agree."""
+        name_node = fn.child_by_field_name("name")
+        if name_node is None:
+            raise Unresolved("anonymous fn")
+        fn_name = file.text(name_node)
+        found: set[Value] = set()
+        for _file, site_module, call, callee in self._call_sites():
+            if callee != fn_name:
+                continue
+            args = call.child_by_field_name("arguments")
+            passed = [a for a in args.named_children if a.type not in (
+                "line_comment", "block_comment")] if args is not None else []
+            if index < len(passed):
+                try:
+                    found.add(self.value(site_module, passed[index], depth + 1))
+                except Unresolved:
+                    continue
+        if len(found) == 1:
+            return found.pop()
+        raise Unresolved(f"callers of {fn_name} pass {len(found)} different values")
+
+    def _call_sites(self) -> list[tuple[SourceFile, Module, Node, str]]:
+        if self._calls is None:
+            self._calls = []
+            for file, module in self.files:
+                for call in QueryCursor(_CALLS).captures(file.root).get("call", []):
+                    func = call.child_by_field_name("function")
+                    if func is None:
+                        continue
+                    if func.type == "field_expression":
+                        method = func.child_by_field_name("field")
+                        callee = file.text(method) if method is not None else ""
+                    else:
+                        segs = path_segments(func, file.data)
+                        callee = segs[-1] if segs else ""
+                    if callee:
+                        self._calls.append((file, module, call, callee))
+        return self._calls
+
+    def _cli_default(self, field: str, depth: int) -> Value:
+        """The default of a command-line field: clap's `default_value`/`default_value_t`."""
+        for file, _module in self.files:
+            if field.encode() not in file.data or b"default_value" not in file.data:
+                continue
+            for decl in QueryCursor(_FIELDS).captures(file.root).get("field", []):
+                name = decl.child_by_field_name("name")
+                if name is None or file.text(name) != field:
+                    continue
+                attrs, attr_node = _attributes(decl, file)
+                m = _DEFAULT.search(attrs)
+                if m is None:
+                    continue
+                self.origin = (file, attr_node or decl)
+                text = m.group(2).strip()
+                number = text.strip('"').replace("_", "")
+                if not number.isdigit():
+                    raise Unresolved(f"default of {field} is {text}")
+                value = int(number)
+                ty = decl.child_by_field_name("type")
+                if ty is not None and file.text(ty).endswith("Duration"):
+                    return Duration(value * _parser_unit(file, attrs))
+                return value
+        raise Unresolved(f"no default for {field}")
+
+
+def _parser_unit(file: SourceFile, attrs: str) -> int:
+    """A `Duration` flag parsed from a number: the parser says the unit (ms or s)."""
+    m = re.search(r"value_parser\s*=\s*([A-Za-z_][A-Za-z0-9_]*)", attrs)
+    if m is not None:
+        body = re.search(rb"fn\s+" + m.group(1).encode() + rb"\b[^{]*\{(.*?)\n\}",
+                         file.data, re.S)
+        if body is not None:
+            for unit, scale in _UNITS.items():
+                if unit.encode() in body.group(1):
+                    return scale
+    raise Unresolved("unit of a Duration flag")
+
+
+def _attributes(decl: Node, file: SourceFile) -> tuple[str, Node | None]:
+    """The attributes on a struct field, and the one that sets a default."""
+    nodes = [c for c in decl.children if c.type == "attribute_item"]
+    prev = decl.prev_named_sibling
+    while prev is not None and prev.type in ("attribute_item", "line_comment", "block_comment"):
+        if prev.type == "attribute_item":
+            nodes.append(prev)
+        prev = prev.prev_named_sibling
+    with_default = next((n for n in nodes if b"default_value" in file.data[
+        n.start_byte:n.end_byte]), None)
+    return " ".join(file.text(n) for n in nodes), with_default
+
+
+def _enclosing_fn(node: Node) -> Node | None:
+    scope = node.parent
+    while scope is not None and scope.type not in ("function_item", "closure_expression"):
+        scope = scope.parent
+    return scope if scope is not None and scope.type == "function_item" else None
+
+
+def _let_before(fn: Node, name: str, use: Node, file: SourceFile) -> Node | None:
+    found = None
+    for let in QueryCursor(_LETS).captures(fn).get("let", []):
+        pattern = let.child_by_field_name("pattern")
+        value = let.child_by_field_name("value")
+        if (pattern is not None and value is not None and let.end_byte <= use.start_byte
+                and file.text(pattern).removeprefix("mut ").strip() == name
+                and (found is None or let.start_byte > found[0])):
+            found = (let.start_byte, value)
+    return found[1] if found else None
+
+
+def _parameter_index(fn: Node, name: str, file: SourceFile) -> int | None:
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        return None
+    names = [file.text(p.child_by_field_name("pattern")).removeprefix("mut ").strip()
+             for p in params.named_children
+             if p.type == "parameter" and p.child_by_field_name("pattern") is not None]
+    return names.index(name) if name in names else None
