@@ -8,6 +8,7 @@ little more than its manifests.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class Crate:
     files: dict[Path, bytes] = field(default_factory=dict)  # source bytes, read on demand
     is_runtime: bool = False
     is_node: bool = False
+    top: Path | None = None  # the repository: links and `#[path]` may not lead out of it
 
     @property
     def name(self) -> str:
@@ -67,41 +69,84 @@ class Workspace:
 
 
 def read_sources(crate: Crate, diags: Diagnostics) -> dict[Path, bytes]:
-    """Every `.rs` file under the crate's `src/`, as bytes; problems become diagnostics."""
+    """Every `.rs` file of the crate as bytes: those under `src/` (through symbolic links to
+    folders inside the repository, as `mod common;` reaches a shared `src/common -> ../../common`)
+    and those `#[path = "..."]` attributes name. Problems become diagnostics."""
     if crate.files:
         return crate.files
-    src = crate.dir / "src"
+    top = crate.top or crate.dir
+    _walk(crate.dir / "src", top, crate.files, diags)
+    pending = list(crate.files.items())
+    while pending:
+        path, data = pending.pop()
+        if b"#[path" not in data and b"# [path" not in data:
+            continue
+        for m in _PATH_ATTR.finditer(data):
+            target = Path(os.path.normpath(path.parent / m.group(1).decode("utf-8", "replace")))
+            if target in crate.files or not target.is_file():
+                continue
+            where = _inside(target, top)
+            if where is None:
+                diags.add(path, f"#[path] module {m.group(1).decode('utf-8', 'replace')} "
+                          "leads outside the repository, not read",
+                          data.count(b"\n", 0, m.start()) + 1)
+                continue
+            try:
+                crate.files[target] = target.read_bytes()
+            except OSError as e:
+                diags.add(target, f"cannot read file: {e.strerror or e}")
+                continue
+            pending.append((target, crate.files[target]))
+    return crate.files
+
+
+_PATH_ATTR = re.compile(rb'#\s*\[\s*path\s*=\s*"([^"\n]+)"\s*\]')
+
+
+def _inside(path: Path, top: Path) -> Path | None:
+    """`path` with links resolved, if that stays inside `top`."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(top.resolve()) else None
+
+
+def _walk(src: Path, top: Path, files: dict[Path, bytes], diags: Diagnostics) -> None:
     seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(src, followlinks=True):
         here = Path(dirpath)
         try:
             st = here.stat()
-            seen_dirs.add((st.st_dev, st.st_ino))
         except OSError:
+            dirnames.clear()
             continue
+        if (st.st_dev, st.st_ino) in seen_dirs:  # a link back to a folder already read
+            diags.add(here, "symlink loop, skipped")
+            dirnames.clear()
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
         for d in list(dirnames):
             p = here / d
-            if p.is_symlink():
+            if not p.is_symlink():
+                continue
+            if _inside(p, top) is None:
                 dirnames.remove(d)
-                try:
-                    target = p.resolve(strict=True)
-                    tst = target.stat()
-                except (OSError, RuntimeError):
-                    diags.add(p, "symlink loop or dangling link, skipped")
-                    continue
-                if (tst.st_dev, tst.st_ino) in seen_dirs or here.resolve().is_relative_to(target):
-                    diags.add(p, "symlink loop, skipped")
+                diags.add(p, "symlink loop, dangling link or link leading outside the "
+                          "repository, skipped")
         dirnames.sort()
         for name in sorted(filenames):
             if not name.endswith(".rs"):
                 continue
             p = here / name
+            if p.is_symlink() and _inside(p, top) is None:
+                diags.add(p, "link leading outside the repository or dangling, skipped")
+                continue
             try:
-                crate.files[p] = p.read_bytes()
+                files[p] = p.read_bytes()
             except (OSError, RuntimeError) as e:
                 reason = getattr(e, "strerror", None) or str(e)
                 diags.add(p, f"cannot read file: {reason}")
-    return crate.files
 
 
 def find_roots(path: Path) -> tuple[Path, list[tuple[Path, Path | None]]]:
@@ -171,7 +216,7 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
 
     crates: dict[Path, Crate] = {}
     if root_manifest.name:
-        crates[root] = Crate(root_manifest)
+        crates[root] = Crate(root_manifest, top=top)
     pending = [root / m for m in _members(root, ws_table, diags)]
     while pending:
         crate_dir = pending.pop()
@@ -184,14 +229,14 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
         m = load_manifest(manifest_path, diags, ws_deps)
         if m is None or not m.name:
             continue
-        crates[crate_dir] = Crate(m)
+        crates[crate_dir] = Crate(m, top=top)
         # path dependencies inside the repository that the member list missed
         for dep in m.dependencies.values():
             if dep.path and dep.path.is_relative_to(top) and dep.path not in crates:
                 pending.append(dep.path)
 
     for crate in crates.values():
-        _classify(crate, diags)
+        _classify(crate, crates, diags)
     runtimes = sorted((c for c in crates.values() if c.is_runtime), key=lambda c: c.dir)
     if only is not None:
         runtimes = [c for c in runtimes if c.dir == only] or runtimes
@@ -222,22 +267,50 @@ def _members(root: Path, ws: dict, diags: Diagnostics) -> list[Path]:
     return members
 
 
-def _classify(crate: Crate, diags: Diagnostics) -> None:
-    maybe_runtime = crate.depends_on_any(RUNTIME_DEPS) or any(
-        d.package in RUNTIME_BUILD_DEPS for d in crate.manifest.build_dependencies.values())
+def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> None:
+    builds_wasm = any(d.package in RUNTIME_BUILD_DEPS
+                      for d in crate.manifest.build_dependencies.values())
+    maybe_runtime = crate.depends_on_any(RUNTIME_DEPS) or builds_wasm
     maybe_node = crate.depends_on_any(NODE_DEPS)
     if not (maybe_runtime or maybe_node):
         return
     files = read_sources(crate, diags)
     blob = b"\0".join(files.values())
-    if maybe_runtime and b"impl_runtime_apis" in blob and any(m in blob for m in RUNTIME_MARKERS):
+    if maybe_runtime and _only_in_macros(files, b"register_validate_block") and not builds_wasm:
+        return  # a crate of shared macros, expanded by the runtimes that invoke them
+    if maybe_runtime and builds_wasm and b"impl_runtime_apis" not in blob:
+        # the runtime may be assembled by macros of a workspace crate it depends on
+        blob += b"\0".join(data for dep in crate.manifest.dependencies.values()
+                           if (c := crates.get(dep.path) if dep.path else None) is not None
+                           for data in read_sources(c, diags).values()
+                           if b"macro_rules!" in data)
+    has_marker = any(m in blob for m in RUNTIME_MARKERS)
+    if maybe_runtime and b"impl_runtime_apis" in blob and has_marker:
         if b"register_validate_block" in blob:
             crate.is_runtime = True
         else:
             diags.add(crate.dir, f"runtime crate {crate.name} is not a parachain runtime "
                       "(no register_validate_block!), skipped")
+    elif maybe_runtime and builds_wasm and (has_marker or b"register_validate_block" in blob):
+        missing = [name for name, needle in (("impl_runtime_apis!", b"impl_runtime_apis"),
+                                             ("construct_runtime!", has_marker or None))
+                   if needle is None or (isinstance(needle, bytes) and needle not in blob)]
+        hidden = " (its code is generated: include! of a build output)" if (
+            b"include!" in blob) else ""
+        diags.add(crate.dir, f"crate {crate.name} looks like a runtime (it builds a wasm blob) "
+                  f"but {', '.join(missing)} could not be found in its sources or in the macros "
+                  f"of the workspace crates it depends on{hidden}; it is not checked")
     elif maybe_node and any(m in blob for m in NODE_MARKERS):
         crate.is_node = True
+
+
+def _only_in_macros(files: dict[Path, bytes], needle: bytes) -> bool:
+    """Whether every file that mentions `needle` does so only after a `macro_rules!`: the
+    crate defines a runtime-building macro rather than being a runtime."""
+    holders = [data for data in files.values() if needle in data]
+    return bool(holders) and all(
+        b"macro_rules!" in data and data.index(b"macro_rules!") < data.index(needle)
+        for data in holders)
 
 
 class DependencyGraph:

@@ -23,12 +23,18 @@ class Loader:
         self._by_dir = {c.dir: c for c in workspace.crates}
         self._by_name = {c.name: c for c in workspace.crates}
         self._crate_of: dict[int, Crate] = {}
-        self.program = Program(read=self._read, crate_for_dependency=self._dependency)
+        self.program = Program(read=self._read, crate_for_dependency=self._dependency,
+                               macro_files=self._macro_files)
         self.sdk = read_release(workspace.root)
+        self._top = next((c.top.resolve() for c in workspace.crates if c.top), None)
 
     def _read(self, path: Path) -> SourceFile | None:
         data = self._bytes.get(path)
         if data is None:
+            if self._top is not None and not _inside_repository(path, self._top):
+                self.diags.add(path, "module file outside the repository (a link or #[path] "
+                               "leads there), not read")
+                return None
             try:
                 data = path.read_bytes()
             except (OSError, RuntimeError) as e:
@@ -64,6 +70,14 @@ class Loader:
         self._crate_of[id(index)] = crate
         return index
 
+    def _macro_files(self, index: CrateIndex) -> list[Path]:
+        crate = self._crate_of.get(id(index))
+        if crate is None:
+            return []
+        files = read_sources(crate, self.diags)
+        self._bytes.update(files)
+        return [p for p, data in files.items() if b"macro_rules!" in data]
+
     def workspace_crate(self, dep: Dependency) -> Crate | None:
         if dep.path is not None:
             return self._by_dir.get(dep.path)
@@ -95,6 +109,13 @@ class Loader:
             f for f in target.manifest.enabled_entries(requested, dep.default_features)
             if "/" not in f and not f.startswith("dep:") and f != "default")
         return self.index(target, features)
+
+
+def _inside_repository(path: Path, top: Path) -> bool:
+    try:
+        return path.resolve(strict=True).is_relative_to(top)
+    except (OSError, RuntimeError):
+        return True  # reading it reports what is wrong with it
 
 
 def _root_file(crate: Crate) -> Path | None:

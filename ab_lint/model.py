@@ -15,6 +15,7 @@ from ab_lint.known import BY_CRATE, external_value
 from ab_lint.loader import Loader
 from ab_lint.rust.consts import Named, Origin, Resolved, Values
 from ab_lint.rust.evaluate import Duration, Unresolved, Weight
+from ab_lint.rust.macros import ExpandedFile
 from ab_lint.rust.names import (
     CrateIndex,
     External,
@@ -56,6 +57,11 @@ class Located:
 def at(value: object, file: SourceFile | None, node: Node | None) -> Located:
     if file is None or node is None:
         return Located(value)
+    if isinstance(file, ExpandedFile):  # written in a macro: point where it was written
+        real, start, end = file.real(node)
+        line = real.data.count(b"\n", 0, start)
+        col = start - (real.data.rfind(b"\n", 0, start) + 1)
+        return Located(value, real.rel, line + 1, col + 1, line + 1, col + 1 + end - start, real)
     (line, col), (end_line, end_col) = node.start_point, node.end_point
     if end_line > line:  # findings underline the first line of a multi-line item
         end_line, end_col = line, len(file.data.split(b"\n", line + 1)[line])

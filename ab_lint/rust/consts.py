@@ -12,6 +12,7 @@ from tree_sitter import Node
 
 from ab_lint.known import external_value
 from ab_lint.rust.evaluate import Unresolved, Value, evaluate
+from ab_lint.rust.macros import ExpandedFile
 from ab_lint.rust.names import External, Item, Module, Program, path_segments
 from ab_lint.rust.parse import SourceFile
 from ab_lint.rust.tokens import tokens
@@ -123,6 +124,8 @@ class Values:
             name = segs[-1] if segs else ""
             if name in CONST_TYPES and args:
                 value = self.expr(module, args[0])
+                if _written_elsewhere(module.file, node, args[0]):
+                    origin = Origin(module.file, args[0])  # a macro argument: edit it there
                 return Resolved(bool(value) if name == "ConstBool" else value, origin)
             target = self.program.resolve(module, segs)
             if isinstance(target, Item) and target.kind == "type" and target.value is not None:
@@ -145,6 +148,14 @@ class Values:
             return Resolved(Named(segs[-1] if segs else "", _path(target, segs)), origin)
         text = module.file.text(node)
         return Resolved(Named(text, (text,)), origin)
+
+
+def _written_elsewhere(file: SourceFile, outer: Node, inner: Node) -> bool:
+    """In a macro expansion: whether `inner` was written in another file than `outer` (the
+    argument of an invocation, substituted into the macro's transcriber)."""
+    if not isinstance(file, ExpandedFile):
+        return False
+    return file.origin(outer.start_byte)[0] is not file.origin(inner.start_byte)[0]
 
 
 def _path(target: object, segs: list[str]) -> tuple[str, ...]:

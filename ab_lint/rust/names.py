@@ -9,15 +9,16 @@ crates of the workspace by their dependency names. A path that leaves the worksp
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
-from ab_lint.rust import cfg
-from ab_lint.rust.parse import SourceFile
+from ab_lint.rust import cfg, macros
+from ab_lint.rust.parse import RUST, SourceFile
 from ab_lint.rust.tokens import Token, matching, tokens
 
 _COMMENTS = {"line_comment", "block_comment"}
@@ -182,6 +183,7 @@ class CrateIndex:
         self.impls: list[Impl] = []
         self.macros: list[MacroCall] = []
         self.functions: list[Item] = []
+        self._macro_rules: dict[str, tuple[Node, SourceFile]] | None = None
         file = program.source(root_file)
         child_dir = root_file.parent
         self.root = Module(self, "crate", None, file, None, child_dir)
@@ -265,7 +267,12 @@ class CrateIndex:
         body = next((c for c in node.children if c.type == "token_tree"), None)
         if macro is None or body is None:
             return
-        name = path_segments(macro, data)[-1]
+        segs = path_segments(macro, data)
+        if not segs:
+            return
+        name = segs[-1]
+        if name not in BUILTIN_MACROS and self._expand(module, node, segs, body):
+            return
         if name == "parameter_types":
             for item in _parameter_types(module, body, data, self.features):
                 module.add(item)
@@ -280,13 +287,95 @@ class CrateIndex:
                                            child.child_by_field_name("body"), True))
 
 
+    # -- macro_rules! -----------------------------------------------------------------------
+    def macro_rules(self) -> dict[str, tuple[Node, SourceFile]]:
+        """The crate's `macro_rules!` definitions by name, from every source file holding one."""
+        if self._macro_rules is None:
+            self._macro_rules = {}
+            for path in self.program.macro_files(self):
+                source = self.program.source(path)
+                if source is None:
+                    continue
+                for definition in QueryCursor(_MACRO_DEFS).captures(source.root).get("m", []):
+                    name = definition.child_by_field_name("name")
+                    if name is not None:
+                        self._macro_rules.setdefault(source.text(name), (definition, source))
+        return self._macro_rules
+
+    def _find_macro(self, module: Module, segs: list[str]) -> tuple[Node, SourceFile,
+                                                                    CrateIndex] | None:
+        name = segs[-1]
+        owners: list[CrateIndex] = []
+        head = segs[0] if len(segs) > 1 else None
+        if head is None and name in module.uses and len(module.uses[name]) > 1:
+            head = module.uses[name][0]
+        if head in (None, "crate", "$crate", "self", "super"):
+            owners.append(self)
+        if head is not None and head not in ("crate", "$crate", "self", "super"):
+            dep = self.program.crate_for_dependency(self, head)
+            if dep is not None:
+                owners.append(dep)
+        elif head is None:  # `#[macro_use]` or a macro exported by a dependency
+            owners.extend(d for ident in self.extern
+                          if (d := self.program.crate_for_dependency(self, ident)) is not None)
+        for owner in owners:
+            found = owner.macro_rules().get(name)
+            if found is not None:
+                return found[0], found[1], owner
+        return None
+
+    def _expand(self, module: Module, node: Node, segs: list[str], body: Node) -> bool:
+        """Index what a `macro_rules!` macro of the workspace expands to, as if written here."""
+        if self.program.depth >= MAX_EXPANSION_DEPTH:
+            return False
+        found = self._find_macro(module, segs)
+        if found is None:
+            return False
+        definition, def_file, owner = found
+        given = macros.trees(body, module.file)
+        crate_path = "crate" if owner is self else owner.name.replace("-", "_")
+        for rule in (c for c in definition.named_children if c.type == "macro_rule"):
+            left, right = rule.child_by_field_name("left"), rule.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            try:
+                binds = macros.match(macros.trees(left, def_file), given)
+                out: list[macros.Tok] = []
+                macros.transcribe(macros.trees(right, def_file), binds, crate_path, out)
+            except (macros.NoMatch, RecursionError):
+                continue
+            expanded = macros.ExpandedFile(out, module.file, segs[-1])
+            twin = Module(self, module.name, module.parent, expanded, expanded.root,
+                          module.child_dir)
+            twin.items, twin.uses, twin.globs = module.items, module.uses, module.globs
+            twin.use_nodes, twin.glob_nodes = module.use_nodes, module.glob_nodes
+            twin.children, twin._loaded, twin.owns_file = module.children, True, False
+            self.program.depth += 1
+            try:
+                self.index_items(twin, expanded.root)
+            finally:
+                self.program.depth -= 1
+            return True
+        return False
+
+
+# Macros read for what they mean rather than expanded, even where the workspace defines them
+# (polkadot-sdk itself defines parameter_types!).
+BUILTIN_MACROS = {"parameter_types", "construct_runtime", "register_validate_block",
+                  "impl_runtime_apis", "decl_runtime_apis", "macro_rules", "vec", "format",
+                  "println", "assert", "assert_eq", "debug_assert", "include", "concat", "env",
+                  "cfg", "matches", "panic", "write", "writeln", "log", "include_str"}
+MAX_EXPANSION_DEPTH = 6
+_MACRO_DEFS = Query(RUST, "(macro_definition) @m")
+
+
 def _mod_path(node: Node, data: bytes, base: Path, name: str, here: Path) -> Path | None:
     prev = node.prev_named_sibling
     while prev is not None and prev.type == "attribute_item":
         text = data[prev.start_byte : prev.end_byte].decode("utf-8", "replace")
         m = re.match(r'#\[\s*path\s*=\s*"([^"]+)"', text)
-        if m:
-            return here / m.group(1)
+        if m:  # `a/../b` is shown as `b`, the way people name the file
+            return Path(os.path.normpath(here / m.group(1)))
         prev = prev.prev_named_sibling
     for candidate in (base / f"{name}.rs", base / name / "mod.rs"):
         if candidate.is_file():
@@ -374,6 +463,8 @@ class Program:
 
     read: Callable[[Path], SourceFile | None]
     crate_for_dependency: Callable[[CrateIndex, str], CrateIndex | None]
+    macro_files: Callable[[CrateIndex], list[Path]] = lambda index: []
+    depth: int = 0  # macro expansions in progress
     files: dict[Path, SourceFile | None] = field(default_factory=dict)
     submodule: dict[int, Module] = field(default_factory=dict)
     _memo: dict[tuple, Item | Module | External | None] = field(default_factory=dict)
