@@ -112,21 +112,31 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _dependencies(table: Any, base: Path, workspace: dict[str, Any]) -> dict[str, Dependency]:
     out: dict[str, Dependency] = {}
+    # Resolved paths by (folder, written path), kept in the workspace table so they last one
+    # discovery: most dependencies are `workspace = true` and share the root's paths, and
+    # resolving each again (an lstat per path component) was a third of discovery on
+    # polkadot-sdk (7,000 resolves for 400 distinct paths).
+    resolved: dict[tuple[str, str], Path] = workspace.setdefault("__resolved__", {})
     for key, spec in _dict(table).items():
         spec = spec if isinstance(spec, dict) else {"version": spec}
         features = [str(f) for f in spec.get("features", []) if isinstance(f, str)]
-        where = base
+        where: Path | str = base
         if spec.get("workspace") is True:
             inherited = workspace.get(key)
             inherited = inherited if isinstance(inherited, dict) else {"version": inherited}
             features += [str(f) for f in inherited.get("features", []) if isinstance(f, str)]
             spec = {**inherited, **{k: v for k, v in spec.items() if k != "features"}}
-            where = Path(workspace.get("__root__", base))
+            where = workspace.get("__root__", base)
         raw_path = spec.get("path")
+        path = None
+        if isinstance(raw_path, str):
+            path = resolved.get((str(where), raw_path))
+            if path is None:
+                path = resolved[str(where), raw_path] = (Path(where) / raw_path).resolve()
         out[key] = Dependency(
             key=key,
             package=str(spec.get("package", key)),
-            path=(where / raw_path).resolve() if isinstance(raw_path, str) else None,
+            path=path,
             features=features,
             default_features=spec.get("default-features", spec.get("default_features", True))
             is not False,
