@@ -271,13 +271,14 @@ class RuntimeModel:
         except Unresolved:
             return None
         for path in _paths(item.tokens()):
-            found = self._found(module, path[-1]) if len(path) == 1 else None
-            if found is None or not isinstance(found[0].value, int) or found[0].value <= 0:
+            resolved = (self._found(module, path[-1]) or (None,))[0] if len(path) == 1 else (
+                _safe_resolve(lambda p=path: self.values.path_value(module, p)))
+            if resolved is None or not isinstance(resolved.value, int) or resolved.value <= 0:
                 continue
-            value = found[0].value
+            value = resolved.value
             if (anchor == "SLOT_DURATION" and value == anchor_value) or (
                     anchor == "MINUTES" and 60_000 // value == anchor_value):
-                return found[0]
+                return resolved
         return None
 
     # -- runtime API bodies ---------------------------------------------------------------

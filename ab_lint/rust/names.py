@@ -519,7 +519,7 @@ class Program:
                 if candidate.kind in ("const", "type"):
                     return candidate
             return item
-        if name in module.uses:
+        if name in module.uses and module.uses[name] != [name]:  # `use dep::{self}`: the crate
             found = self.resolve(module, module.uses[name], seen, fallback)
             if found is not None:
                 return found
