@@ -27,6 +27,7 @@ RUNTIME_MARKERS = (b"construct_runtime!", b"construct_runtime !", b"frame_suppor
 NODE_MARKERS = (b"collators::", b"AuraConsensus", b"build_aura_consensus", b"nimbus_consensus",
                 b"build_relay_chain_consensus", b"polkadot_omni_node_lib")
 SKIP_DIRS = {"target", ".git", "node_modules"}
+OMNI_NODE_LIB = b"polkadot_omni_node_lib"
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Crate:
     is_runtime: bool = False
     is_node: bool = False
     top: Path | None = None  # the repository: links and `#[path]` may not lead out of it
+    omni_wrapper: bool = False  # a binary that only calls polkadot-omni-node-lib's run
 
     @property
     def name(self) -> str:
@@ -246,7 +248,17 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
     users = graph.dependents_of(nodes)
     nodes += [c for c in crates.values() if not c.is_node and c.depends_on_any(NODE_DEPS)
               and c.dir in users]
-    targets = [Target(r, _node_for(r, nodes, graph)) for r in runtimes]
+    # A node that runs its runtime from a chain spec's wasm need not depend on the runtime
+    # crate; with a single collator start-up in the repository, that is the runtime's node.
+    starters = [c for c in crates.values() if c.is_node]
+    only_node = starters[0] if len(starters) == 1 else None
+    targets = [Target(r, _node_for(r, nodes, graph) or only_node) for r in runtimes]
+    wrappers = [c for c in crates.values() if c.omni_wrapper]
+    if wrappers and any(t.node is None for t in targets):
+        names = ", ".join(sorted(c.name for c in wrappers))
+        diags.add(wrappers[0].dir, f"no node of its own in this repository: {names} only wraps "
+                  "polkadot-omni-node-lib, so its runtimes are checked as running on the "
+                  "omni-node (the lookahead collator unless --authoring slot-based)")
     return Workspace(root, list(crates.values()), targets, diags)
 
 
@@ -301,7 +313,10 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
                   f"but {', '.join(missing)} could not be found in its sources or in the macros "
                   f"of the workspace crates it depends on{hidden}; it is not checked")
     elif maybe_node and any(m in blob for m in NODE_MARKERS):
-        crate.is_node = True
+        if not any(m in blob for m in NODE_MARKERS if m != OMNI_NODE_LIB):
+            crate.omni_wrapper = True  # its collator is the library's, from outside
+        else:
+            crate.is_node = True
 
 
 def _only_in_macros(files: dict[Path, bytes], needle: bytes) -> bool:

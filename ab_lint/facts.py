@@ -16,7 +16,6 @@ from ab_lint.model import (
     from_resolved,
     last_expression,
     millis,
-    params_struct,
     ref_time_ms,
     source_text,
     struct_fields,
@@ -252,9 +251,12 @@ def node_facts(node: NodeModel) -> dict[str, Located]:
     kind, call, module = chosen
     file = module.file
     facts["collator"] = at(kind, file, call)
-    params = params_struct(file, call)
+    passed = node.startup.struct_passed(module, call)
+    if passed is not None:  # the params may be built elsewhere and passed in
+        module, params = passed
+        file = module.file
     features = module.crate.features
-    fields = struct_fields(file, params, features) if params is not None else {}
+    fields = struct_fields(file, params, features) if passed is not None else {}
     facts["para_backend_passed"] = (at(True, file, fields["para_backend"])
                                     if "para_backend" in fields else Located(False))
     facts["code_hash_provider"] = (at(True, file, fields["code_hash_provider"])

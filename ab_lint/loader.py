@@ -26,6 +26,7 @@ class Loader:
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
                                macro_files=self._macro_files)
         self.sdk = read_release(workspace.root)
+        self.program.release = self.sdk.name if self.sdk else None
         self._top = next((c.top.resolve() for c in workspace.crates if c.top), None)
 
     def _read(self, path: Path) -> SourceFile | None:

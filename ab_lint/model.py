@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node, Query, QueryCursor
 
 from ab_lint.discover import NODE_DEPS, Crate
-from ab_lint.known import BY_CRATE, external_value
+from ab_lint.known import external_value
 from ab_lint.loader import Loader
 from ab_lint.rust.consts import Named, Origin, Resolved, Values
 from ab_lint.rust.evaluate import Duration, Unresolved, Weight
@@ -244,12 +244,11 @@ class RuntimeModel:
                 continue
             resolved, target = found
             if isinstance(target, External):
-                crate = target.segments[0]
-                if crate in BY_CRATE:
-                    for name in BLOCK_TIME_NAMES:
-                        value = external_value((crate, name))
-                        if value is not None:
-                            return Resolved(value, resolved.origin, (crate, name))
+                module = target.segments[:-1]
+                for name in BLOCK_TIME_NAMES:
+                    value = external_value((*module, name), self.loader.program.release)
+                    if isinstance(value, int) and module:
+                        return Resolved(value, resolved.origin, (*module, name))
                 continue
             if not isinstance(target, Item):
                 continue
@@ -364,7 +363,13 @@ class RuntimeModel:
             located = []
             for node in chosen:
                 try:
-                    located.append(from_resolved(self.values.arg(fixed.module, node)))
+                    resolved = self.values.arg(fixed.module, node)
+                    site = self.loader.program.binding_site(
+                        fixed.module, fixed.module.file.text(node).split("::")[0].strip()
+                    ) if resolved.origin is None else None
+                    # a constant from outside the repository: point at its import
+                    located.append(at(resolved.value, fixed.module.file, site) if site
+                                   else from_resolved(resolved))
                 except Unresolved:
                     located.append(at(None, fixed.module.file, node))
             # moonkit's hook takes no relay slot: [velocity, capacity]

@@ -73,6 +73,8 @@ def scan(root: Path, rel) -> RelayScan:
                 continue
             kind = "zombienet" if "relaychain" in doc else "chain-spec"
             if kind == "zombienet":
+                if not (doc.get("parachains") or doc.get("parachain")):
+                    continue  # a relay-only test network says nothing about a parachain's needs
                 out.networks.append(rel(path))
             elif "genesis" not in doc:
                 continue

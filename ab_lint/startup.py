@@ -25,6 +25,7 @@ _PASS_THROUGH = {"into", "clone", "to_owned", "unwrap", "expect", "unwrap_or_def
 _FIELDS = Query(RUST, "(field_declaration) @field")
 _CALLS = Query(RUST, "(call_expression) @call")
 _LETS = Query(RUST, "(let_declaration) @let")
+_FNS = Query(RUST, "(function_item) @fn")
 
 
 class StartupValues:
@@ -66,6 +67,48 @@ class StartupValues:
             raise
         except RecursionError as e:
             raise Unresolved("expression too deep") from e
+
+    def struct_passed(self, module: Module, call: Node, depth: int = 0
+                      ) -> tuple[Module, Node] | None:
+        """The struct literal a collator call receives as its first argument: inline, bound by
+        a `let` before it, or built by a caller and passed in as a parameter."""
+        args = call.child_by_field_name("arguments")
+        first = next((a for a in args.named_children if a.type not in (
+            "line_comment", "block_comment")), None) if args is not None else None
+        return self._struct(module, first, depth) if first is not None else None
+
+    def _struct(self, module: Module, node: Node, depth: int) -> tuple[Module, Node] | None:
+        if depth > MAX_DEPTH:
+            return None
+        if node.type == "struct_expression":
+            return module, node
+        if node.type == "call_expression":  # built by a helper: the struct it returns
+            segs = path_segments(node.child_by_field_name("function"), module.file.data)
+            built = self._function(segs[-1]) if len(segs) == 1 else None
+            body = built[1].child_by_field_name("body") if built else None
+            last = body.named_children[-1] if body is not None and body.named_children else None
+            return self._struct(built[0], last, depth + 1) if built and last else None
+        if node.type != "identifier":
+            return None
+        file = module.file
+        fn = _enclosing_fn(node)
+        if fn is None:
+            return None
+        bound = _let_before(fn, file.text(node), node, file)
+        if bound is not None:
+            return self._struct(module, bound, depth + 1)
+        index = _parameter_index(fn, file.text(node), file)
+        name_node = fn.child_by_field_name("name")
+        if index is None or name_node is None:
+            return None
+        found = None
+        for _file, site_module, site, callee in self._call_sites():
+            args = site.child_by_field_name("arguments")
+            passed = [a for a in args.named_children if a.type not in (
+                "line_comment", "block_comment")] if args is not None else []
+            if callee == file.text(name_node) and index < len(passed):
+                found = found or self._struct(site_module, passed[index], depth + 1)
+        return found
 
     # -- steps -------------------------------------------------------------------------------
     def _call(self, module: Module, node: Node, depth: int) -> Value | None:
@@ -136,6 +179,16 @@ class StartupValues:
         if len(found) == 1:
             return found.pop()
         raise Unresolved(f"callers of {fn_name} pass {len(found)} different values")
+
+    def _function(self, name: str) -> tuple[Module, Node] | None:
+        for file, module in self.files:
+            if name.encode() not in file.data:
+                continue
+            for fn in QueryCursor(_FNS).captures(file.root).get("fn", []):
+                found = fn.child_by_field_name("name")
+                if found is not None and file.text(found) == name:
+                    return module, fn
+        return None
 
     def _call_sites(self) -> list[tuple[SourceFile, Module, Node, str]]:
         if self._calls is None:
@@ -208,10 +261,10 @@ def _attributes(decl: Node, file: SourceFile) -> tuple[str, Node | None]:
 
 
 def _enclosing_fn(node: Node) -> Node | None:
-    scope = node.parent
-    while scope is not None and scope.type not in ("function_item", "closure_expression"):
+    scope = node.parent  # closures (`run_node_until_exit(|config| ..)`) see the fn's lets
+    while scope is not None and scope.type != "function_item":
         scope = scope.parent
-    return scope if scope is not None and scope.type == "function_item" else None
+    return scope
 
 
 def _let_before(fn: Node, name: str, use: Node, file: SourceFile) -> Node | None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ab_lint.checks import Hit, check
 from ab_lint.checks.phase1 import aura
 from ab_lint.facts import TargetFacts
-from ab_lint.known import BY_CRATE
+from ab_lint.known import module_values
 from ab_lint.model import Located, at
 from ab_lint.rust.names import External
 from ab_lint.rust.tokens import tokens
@@ -37,15 +37,16 @@ def timing_by_block_number(t: TargetFacts) -> Iterator[Hit]:
         found = rt.visible((name,), everywhere=False)
         if found is None or not isinstance(found[1], External):
             continue
-        crate = found[1].segments[0]
-        assumed = BY_CRATE.get(crate, {}).get("MILLISECS_PER_BLOCK")
+        crate = "::".join(found[1].segments[:-1])
+        assumed = (module_values(crate, t.sdk.name if t.sdk else None) or {}).get(
+            "MILLISECS_PER_BLOCK")
         origin = found[0].origin
         if assumed and block and assumed != block and origin is not None:
             key = (origin.file.rel, origin.node.start_byte)
             imports.setdefault(key, [crate, origin]).append(name)
     for crate, origin, *names in imports.values():
         yield Hit(at(None, origin.file, origin.node), "imported", found=names,
-                  data={"crate": crate, "assumed": BY_CRATE[crate]["MILLISECS_PER_BLOCK"],
+                  data={"crate": crate, "assumed": assumed,
                         "block": block, "names": names})
     # 2. pallets that count time in parachain blocks
     for impl in rt.index.impls if rt.index else []:

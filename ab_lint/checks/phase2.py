@@ -31,8 +31,12 @@ def lookahead_collator(t: TargetFacts) -> Iterator[Hit]:
     if t.value("consensus") != "aura":
         return
     if t.node_facts is None:
-        # omni-node: polkadot-omni-node runs the lookahead collator itself
-        yield Hit(t.facts["consensus"], "omni_node", severity="info")
+        # omni-node: polkadot-omni-node runs the lookahead collator itself; said once per
+        # repository, at its first runtime without a node
+        first = next((x for x in t.workspace.targets if x.node is None), None) if (
+            t.workspace is not None) else None
+        if first is None or first.runtime is t.runtime.crate:
+            yield Hit(t.facts["consensus"], "omni_node", severity="info")
         return
     kind = t.node_value("collator")
     if kind in PIPELINING:

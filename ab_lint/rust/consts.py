@@ -84,7 +84,7 @@ class Values:
                                                                            target.node))
             raise Unresolved(f"{target.name} is a {target.kind}")
         if isinstance(target, External):
-            value = external_value(target.segments)
+            value = external_value(target.segments, self.program.release)
             if value is not None:
                 return Resolved(value, None, target.segments)
         raise Unresolved("::".join(segs))
@@ -142,7 +142,7 @@ class Values:
                 if target.kind == "const":
                     return Resolved(self.const(target), Origin(target.file, target.node))
             if isinstance(target, External):
-                value = external_value(target.segments)
+                value = external_value(target.segments, self.program.release)
                 if value is not None:
                     return Resolved(value, origin)
             return Resolved(Named(segs[-1] if segs else "", _path(target, segs)), origin)

@@ -465,6 +465,7 @@ class Program:
     crate_for_dependency: Callable[[CrateIndex, str], CrateIndex | None]
     macro_files: Callable[[CrateIndex], list[Path]] = lambda index: []
     depth: int = 0  # macro expansions in progress
+    release: str | None = None  # the SDK release Cargo.lock pins, for outside constants
     files: dict[Path, SourceFile | None] = field(default_factory=dict)
     submodule: dict[int, Module] = field(default_factory=dict)
     _memo: dict[tuple, Item | Module | External | None] = field(default_factory=dict)
