@@ -28,6 +28,11 @@ NODE_MARKERS = (b"collators::", b"AuraConsensus", b"build_aura_consensus", b"nim
                 b"build_relay_chain_consensus", b"polkadot_omni_node_lib")
 SKIP_DIRS = {"target", ".git", "node_modules"}
 OMNI_NODE_LIB = b"polkadot_omni_node_lib"
+_CONSTRUCT = re.compile(rb"^[ \t]*(?:[\w:]+::)?construct_runtime\s*!\s*[({]|#\[[\w:]*runtime\b",
+                        re.MULTILINE)
+# include!(concat!(env!("OUT_DIR"), "/generated.rs")): code build.rs writes (not the wasm blob)
+_GENERATED = re.compile(rb'include!\s*\(\s*concat!\s*\(\s*env!\s*\(\s*"OUT_DIR"\s*\)\s*,\s*'
+                        rb'"(?!/?wasm_binary)/?([^"]+)"')
 
 
 @dataclass
@@ -297,6 +302,15 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
                            for data in read_sources(c, diags).values()
                            if b"macro_rules!" in data)
     has_marker = any(m in blob for m in RUNTIME_MARKERS)
+    generated = _GENERATED.search(blob)
+    if maybe_runtime and generated and not _CONSTRUCT.search(blob):
+        # construct_runtime! and the configs come from a file build.rs writes: what can be
+        # read of the sources would give a wrong phase, so the crate is named, not judged
+        diags.add(crate.dir, f"runtime crate {crate.name} is generated at build time "
+                  f"(include! of {generated.group(1).decode('utf-8', 'replace')} from OUT_DIR "
+                  "holds its construct_runtime!); it cannot be read without building it and is "
+                  "not checked")
+        return
     if maybe_runtime and b"impl_runtime_apis" in blob and has_marker:
         if b"register_validate_block" in blob:
             crate.is_runtime = True

@@ -404,7 +404,8 @@ class RuntimeModel:
                 continue
             if path_segments(impl.self_type, impl.file.data)[-1:] != [named.name]:
                 continue
-            for path in _paths(tokens(impl.body, impl.file.data) if impl.body else []):
+            for full in _paths(tokens(impl.body, impl.file.data) if impl.body else []):
+                path = full[:-1] if len(full) > 1 else full  # `Alias::on_state_proof`
                 target = self.loader.program.resolve(impl.module, path)
                 if isinstance(target, Item) and target.kind == "type" and target.value:
                     inner = _safe_resolve(lambda t=target: self.values.type_value(

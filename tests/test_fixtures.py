@@ -64,3 +64,19 @@ def test_every_fact_is_reported(fixture_reports) -> None:
         for t in report["targets"]:
             assert tuple(t["facts"]) == RUNTIME_FACTS
             assert t["node_facts"] is None or tuple(t["node_facts"]) == NODE_FACTS
+
+
+CHECKED = [n for n in fixture_names()
+           if "diagnostics_contains" in expected(n) or "no_rule" in expected(n)]
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_notes_and_silent_rules(fixture_reports, name: str) -> None:
+    """A crate that cannot be read is named with what stopped it; rules a shape must not
+    trigger stay silent."""
+    report, want = fixture_reports[name], expected(name)
+    notes = " ".join(f"{d['path']} {d['message']}" for d in report["diagnostics"])
+    for text in want.get("diagnostics_contains", []):
+        assert text in notes, f"{text!r} not in the notes: {notes}"
+    fired = {f["rule"] for f in report["findings"]}
+    assert not fired & set(want.get("no_rule", [])), fired

