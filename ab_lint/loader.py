@@ -23,6 +23,7 @@ class Loader:
         self._by_dir = {c.dir: c for c in workspace.crates}
         self._by_name = {c.name: c for c in workspace.crates}
         self._crate_of: dict[int, Crate] = {}
+        self._dependencies: dict[tuple[int, str], CrateIndex | None] = {}
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
                                macro_files=self._macro_files)
         self.sdk = read_release(workspace.root)
@@ -90,6 +91,17 @@ class Loader:
         return any(n in data for data in files.values() for n in needles)
 
     def _dependency(self, index: CrateIndex, ident: str) -> CrateIndex | None:
+        # Name and macro lookup ask for the same (crate, name) pair thousands of times on a
+        # monorepo, and each answer unifies features over two manifests: work it out once.
+        key = (id(index), ident)
+        if key in self._dependencies:
+            return self._dependencies[key]
+        found = self._find_dependency(index, ident)
+        if id(index) in self._crate_of:  # held in self._indexes, so its id is never reused
+            self._dependencies[key] = found
+        return found
+
+    def _find_dependency(self, index: CrateIndex, ident: str) -> CrateIndex | None:
         parent = self._crate_of.get(id(index))
         if parent is None:
             return None
