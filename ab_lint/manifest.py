@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,11 @@ class Manifest:
     build_dependencies: dict[str, Dependency] = field(default_factory=dict)
     features: dict[str, list[str]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def dir(self) -> Path:
+        # Cached: `Crate.dir` is a dictionary and set key all over discovery and the models
+        # (100,000 uses on polkadot-sdk), and one Path object keeps its parsed parts and hash
+        # where a fresh `path.parent` computes them again each time.
         return self.path.parent
 
     def line_of(self, *patterns: str) -> int | None:
