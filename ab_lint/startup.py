@@ -10,6 +10,7 @@ unresolved rather than guessed.
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from tree_sitter import Node, Query, QueryCursor
 
@@ -26,6 +27,33 @@ _FIELDS = Query(RUST, "(field_declaration) @field")
 _CALLS = Query(RUST, "(call_expression) @call")
 _LETS = Query(RUST, "(let_declaration) @let")
 _FNS = Query(RUST, "(function_item) @fn")
+
+
+# Every runtime paired with the same node reads the same node files (ten on polkadot-sdk):
+# each file's calls are found once, for as long as the file is loaded.
+_CALLS_BY_FILE: WeakKeyDictionary[SourceFile, list[tuple[Node, str]]] = WeakKeyDictionary()
+
+
+def _calls_in(file: SourceFile) -> list[tuple[Node, str]]:
+    """Each call expression in `file` with the name it calls (a method's or a path's last)."""
+    cached = _CALLS_BY_FILE.get(file)
+    if cached is not None:
+        return cached
+    calls: list[tuple[Node, str]] = []
+    for call in QueryCursor(_CALLS).captures(file.root).get("call", []):
+        func = call.child_by_field_name("function")
+        if func is None:
+            continue
+        if func.type == "field_expression":
+            method = func.child_by_field_name("field")
+            callee = file.text(method) if method is not None else ""
+        else:
+            segs = path_segments(func, file.data)
+            callee = segs[-1] if segs else ""
+        if callee:
+            calls.append((call, callee))
+    _CALLS_BY_FILE[file] = calls
+    return calls
 
 
 class StartupValues:
@@ -102,11 +130,14 @@ class StartupValues:
         if index is None or name_node is None:
             return None
         found = None
+        wanted = file.text(name_node)
         for _file, site_module, site, callee in self._call_sites():
+            if callee != wanted:  # before the arguments: a node crate has thousands of calls
+                continue
             args = site.child_by_field_name("arguments")
             passed = [a for a in args.named_children if a.type not in (
                 "line_comment", "block_comment")] if args is not None else []
-            if callee == file.text(name_node) and index < len(passed):
+            if index < len(passed):
                 found = found or self._struct(site_module, passed[index], depth + 1)
         return found
 
@@ -194,18 +225,8 @@ class StartupValues:
         if self._calls is None:
             self._calls = []
             for file, module in self.files:
-                for call in QueryCursor(_CALLS).captures(file.root).get("call", []):
-                    func = call.child_by_field_name("function")
-                    if func is None:
-                        continue
-                    if func.type == "field_expression":
-                        method = func.child_by_field_name("field")
-                        callee = file.text(method) if method is not None else ""
-                    else:
-                        segs = path_segments(func, file.data)
-                        callee = segs[-1] if segs else ""
-                    if callee:
-                        self._calls.append((file, module, call, callee))
+                self._calls.extend((file, module, call, callee)
+                                   for call, callee in _calls_in(file))
         return self._calls
 
     def _cli_default(self, field: str, depth: int) -> Value:
