@@ -355,7 +355,7 @@ class RuntimeModel:
         arguments count"): the FixedVelocityConsensusHook wired in (directly, through aliases,
         a generic wrapper's argument or a local wrapper that delegates), else one the runtime
         defines without wiring it, else the conventional constants the crate sees."""
-        fixed = self._fixed_velocity(hook) or self._unwired_fixed_velocity()
+        fixed = self.fixed_velocity(hook) or self._unwired_fixed_velocity()
         out = [NONE, NONE, NONE]
         if fixed is not None:
             args = fixed.args
@@ -381,7 +381,7 @@ class RuntimeModel:
                     out[i] = from_resolved(found)
         return out
 
-    def _fixed_velocity(self, hook: Resolved | None, depth: int = 0) -> Named | None:
+    def fixed_velocity(self, hook: Resolved | None, depth: int = 0) -> Named | None:
         if hook is None or not isinstance(hook.value, Named) or depth > 4:
             return None
         named = hook.value
@@ -391,7 +391,7 @@ class RuntimeModel:
         if named.module is not None:  # a generic wrapper: Wrapper<Runtime, InnerHook>
             for arg in named.args:
                 inner = _safe_resolve(lambda a=arg: self.values.type_value(named.module, a))
-                found = self._fixed_velocity(inner, depth + 1)
+                found = self.fixed_velocity(inner, depth + 1)
                 if found is not None:
                     return found
         return self._delegate(named, depth)
@@ -410,7 +410,7 @@ class RuntimeModel:
                 if isinstance(target, Item) and target.kind == "type" and target.value:
                     inner = _safe_resolve(lambda t=target: self.values.type_value(
                         t.module, t.value, Origin(t.file, t.node)))
-                    found = self._fixed_velocity(inner, depth + 1)
+                    found = self.fixed_velocity(inner, depth + 1)
                     if found is not None:
                         return found
         return None
@@ -425,7 +425,7 @@ class RuntimeModel:
                         continue
                     resolved = _safe_resolve(lambda i=item: self.values.type_value(
                         i.module, i.value, Origin(i.file, i.node)))
-                    found = self._fixed_velocity(resolved)
+                    found = self.fixed_velocity(resolved)
                     if found is not None:
                         return found
         return None

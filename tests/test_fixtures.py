@@ -80,3 +80,12 @@ def test_notes_and_silent_rules(fixture_reports, name: str) -> None:
         assert text in notes, f"{text!r} not in the notes: {notes}"
     fired = {f["rule"] for f in report["findings"]}
     assert not fired & set(want.get("no_rule", [])), fired
+
+
+def test_no_python_repr_in_messages(fixture_reports) -> None:
+    """Values reach a reader as Rust, never as Python objects (which also made output vary
+    from run to run)."""
+    for name, report in fixture_reports.items():
+        for f in report["findings"]:
+            text = " ".join(str(f.get(k)) for k in ("message", "fix_hint", "found", "expected"))
+            assert "object at 0x" not in text and "Named(" not in text, (name, text)

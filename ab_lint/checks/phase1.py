@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ab_lint.checks import Hit, check, first_located
 from ab_lint.facts import TargetFacts
 from ab_lint.model import PARACHAIN_SYSTEM, Located, at
-from ab_lint.rust.consts import Named
+from ab_lint.rust.consts import Named, Resolved
 from ab_lint.rust.evaluate import Unresolved
 
 SYNC_HOOKS = {"ExpectParentIncluded", "RequireParentIncluded", "FixedCapacityUnincludedSegment"}
@@ -182,6 +182,9 @@ def unincluded_segment_api(t: TargetFacts) -> Iterator[Hit]:
     if delegate is None or wired is None or not isinstance(delegate.value, Named) or (
             delegate.value.name not in SYNC_HOOKS | {"FixedVelocityConsensusHook"}):
         return  # an API body we cannot follow is not reported as wrong
+    inner = t.runtime.fixed_velocity(wired)  # through a wrapper or a delegating struct
+    if inner is not None and inner is not wired.value:
+        wired = Resolved(inner, wired.origin)
     if _hook_signature(t, delegate) != _hook_signature(t, wired):
         yield Hit(loc, "other_hook", found=_describe(t, delegate), expected=_describe(t, wired))
 
@@ -192,9 +195,11 @@ def _hook_signature(t: TargetFacts, r) -> tuple:
     args = []
     for node in r.value.args[1:]:
         try:
-            args.append(t.runtime.values.arg(r.value.module, node).value)
+            value = t.runtime.values.arg(r.value.module, node).value
         except Unresolved:
-            args.append(r.value.module.file.text(node))
+            value = r.value.module.file.text(node)
+        # a type argument (a wrapped hook) is shown by its name, never by its repr
+        args.append(value.name if isinstance(value, Named) else value)
     return (r.value.name, *args)
 
 
