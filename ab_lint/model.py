@@ -535,28 +535,58 @@ class NodeModel:
         return calls
 
     def chosen_call(self) -> tuple[str, Node, Module] | None:
-        """The collator this node starts for its runtime.
+        """The collator this node starts for its runtime (LABELS "Values chosen at start-up").
 
-        Nodes that pick a collator with `if flag { .. } else { .. }` on a parameter get the
-        branch their callers select: literal arguments are followed up the call chain, and
-        where several callers disagree, the one that names this runtime's crate wins.
+        With several start-ups: those in a function naming this runtime's crate (one start
+        function per runtime, picked by a `match` on the chain-spec id) over those naming
+        another runtime; then the branch the node takes without flags, reading `if` and
+        `match` conditions back to literals and clap defaults (`--authoring`); a boolean its
+        callers pass is followed up the call chain, the caller naming this runtime winning.
         """
         calls = self.collator_calls()
         if len(calls) < 2:
             return calls[0] if calls else None
-        _, node, module = calls[0]
+        calls = self._for_this_runtime(calls)
+        if len(calls) < 2:
+            return calls[0]
+        live = []
+        for call in calls:
+            taken = self._flag_taken(call)
+            if taken is None:
+                taken = self.startup.branch_taken(call[2], call[1])
+            if taken is True:
+                return call
+            if taken is None:
+                live.append(call)
+        return (live or calls)[0]
+
+    def _for_this_runtime(self, calls: list[tuple[str, Node, Module]]
+                          ) -> list[tuple[str, Node, Module]]:
+        ours = re.compile(rb"\b" + re.escape(self.runtime.lib_name.encode()) + rb"\b")
+        others = [re.compile(rb"\b" + re.escape(t.runtime.lib_name.encode()) + rb"\b")
+                  for t in self.loader.workspace.targets if t.runtime is not self.runtime]
+        mine, neutral = [], []
+        for call in calls:
+            fn = _enclosing_fn(call[1])
+            text = call[2].file.data[fn.start_byte:fn.end_byte] if fn is not None else b""
+            if ours.search(text):
+                mine.append(call)
+            elif not any(o.search(text) for o in others):
+                neutral.append(call)
+        return mine or neutral or calls
+
+    def _flag_taken(self, call: tuple[str, Node, Module]) -> bool | None:
+        """`if flag {..} else {..}` on a parameter whose callers pass a literal."""
+        _, node, module = call
         branch = _flag_branch(module.file, node)
         if branch is None:
-            return calls[0]
+            return None
         if_node, flag, fn = branch
         value = self._flag_value(module.file, fn, flag, 0)
         if value is None:
-            return calls[0]
+            return None
         wanted = if_node.child_by_field_name("consequence" if value else "alternative")
-        for call in calls:
-            if wanted is not None and wanted.start_byte <= call[1].start_byte < wanted.end_byte:
-                return call
-        return calls[0]
+        return wanted is not None and wanted.start_byte <= node.start_byte < wanted.end_byte
 
     def _call_sites(self) -> list[tuple[SourceFile, Node, str]]:
         if self._sites is None:

@@ -10,6 +10,7 @@ unresolved rather than guessed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from tree_sitter import Node, Query, QueryCursor
@@ -54,6 +55,20 @@ def _calls_in(file: SourceFile) -> list[tuple[Node, str]]:
             calls.append((call, callee))
     _CALLS_BY_FILE[file] = calls
     return calls
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A non-numeric start-up value: a clap enum default (`lookahead`, `Lookahead`)."""
+
+    name: str
+
+    def matches(self, pattern: str) -> bool:
+        """Whether a `match` arm's pattern (`AuthoringPolicy::SlotBased`, `"slot-based"`)
+        names this choice, the way clap's ValueEnum spells variants."""
+        def norm(text: str) -> str:
+            return re.sub(r"[-_\s\"]", "", text.split("::")[-1]).lower()
+        return norm(pattern) == norm(self.name)
 
 
 class StartupValues:
@@ -140,6 +155,61 @@ class StartupValues:
             if index < len(passed):
                 found = found or self._struct(site_module, passed[index], depth + 1)
         return found
+
+    def branch_taken(self, module: Module, node: Node) -> bool | None:
+        """Whether the node started without flags reaches `node`, judged by the `if` and
+        `match` around it in its function: False when a condition that can be read picks
+        another branch, True when every one read picks this one, None when none can be."""
+        verdict: bool | None = None
+        scope = node.parent
+        while scope is not None and scope.type != "function_item":
+            taken = None
+            if scope.type == "if_expression":
+                taken = self._if_taken(module, scope, node)
+            elif scope.type == "match_expression":
+                taken = self._arm_taken(module, scope, node)
+            if taken is False:
+                return False
+            if taken is True:
+                verdict = True
+            scope = scope.parent
+        return verdict
+
+    def _if_taken(self, module: Module, scope: Node, child: Node) -> bool | None:
+        cond = scope.child_by_field_name("condition")
+        branch = scope.child_by_field_name("consequence")
+        if cond is None or branch is None or _within(child, cond):
+            return None
+        try:
+            value = self.value(module, cond)
+        except Unresolved:
+            return None
+        if not isinstance(value, bool):
+            return None
+        return value if _within(child, branch) else not value
+
+    def _arm_taken(self, module: Module, scope: Node, child: Node) -> bool | None:
+        subject = scope.child_by_field_name("value")
+        body = scope.child_by_field_name("body")
+        if subject is None or body is None or _within(child, subject):
+            return None
+        try:
+            value = self.value(module, subject)
+        except Unresolved:
+            return None
+        chosen = None
+        for arm in (a for a in body.named_children if a.type == "match_arm"):
+            pattern = arm.child_by_field_name("pattern")
+            if pattern is None or pattern.child_by_field_name("condition") is not None:
+                return None  # a guard we cannot judge
+            text = module.file.text(pattern).strip()
+            if text == "_" or (isinstance(value, Choice) and value.matches(text)) or (
+                    not isinstance(value, Choice) and text == str(value).lower()):
+                chosen = arm
+                break
+        if chosen is None:
+            return None
+        return _within(child, chosen)
 
     # -- steps -------------------------------------------------------------------------------
     def _call(self, module: Module, node: Node, depth: int) -> Value | None:
@@ -246,6 +316,10 @@ class StartupValues:
                 text = m.group(2).strip()
                 number = text.strip('"').replace("_", "")
                 if not number.isdigit():
+                    if re.fullmatch(r'"[\w-]+"|[\w:]+', text) and text not in ("true", "false"):
+                        return Choice(text.strip('"'))  # type: ignore[return-value]
+                    if text in ("true", "false"):
+                        return text == "true"
                     raise Unresolved(f"default of {field} is {text}")
                 value = int(number)
                 ty = decl.child_by_field_name("type")
@@ -253,6 +327,10 @@ class StartupValues:
                     return Duration(value * _parser_unit(file, attrs))
                 return value
         raise Unresolved(f"no default for {field}")
+
+
+def _within(node: Node, outer: Node) -> bool:
+    return outer.start_byte <= node.start_byte < outer.end_byte
 
 
 def _parser_unit(file: SourceFile, attrs: str) -> int:
