@@ -23,6 +23,7 @@ class Loader:
         self._by_dir = {c.dir: c for c in workspace.crates}
         self._by_name = {c.name: c for c in workspace.crates}
         self._crate_of: dict[int, Crate] = {}
+        self._reach: dict[tuple[Path, bytes], bool] = {}
         self._dependencies: dict[tuple[int, str], CrateIndex | None] = {}
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
                                macro_files=self._macro_files)
@@ -84,6 +85,17 @@ class Loader:
         if dep.path is not None:
             return self._by_dir.get(dep.path)
         return self._by_name.get(dep.package)
+
+    def reaches_mention(self, crate: Crate, needle: bytes) -> bool:
+        """Whether `crate` or a workspace crate it depends on (at any depth) mentions
+        `needle` in its sources: a cheap test before parsing anything of theirs."""
+        key = (crate.dir, needle)
+        if key not in self._reach:
+            self._reach[key] = False  # a dependency cycle ends here
+            self._reach[key] = self.mentions(crate, [needle]) or any(
+                self.reaches_mention(dep, needle) for d in crate.manifest.dependencies.values()
+                if (dep := self.workspace_crate(d)) is not None)
+        return self._reach[key]
 
     def mentions(self, crate: Crate, needles: list[bytes]) -> bool:
         files = read_sources(crate, self.diags)

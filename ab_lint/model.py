@@ -90,7 +90,7 @@ class RuntimeModel:
         self.config_scopes = [m for m in self.modules
                               if m.parent is None or id(m) in holders]
         self.other_scopes = [m for m in self.modules if m not in self.config_scopes]
-        self._path_modules: list[Module] | None = None
+        self._path_prefixes: dict[int, list[list[str]]] = {}
 
     # -- finding things -------------------------------------------------------------------
     def _trait_crate(self, impl: Impl) -> tuple[str, ...]:
@@ -164,31 +164,60 @@ class RuntimeModel:
         """`name` reached through a module the runtime names by path rather than imports it
         from: `consensus::NAME`, or `pallet_config::RuntimeBlockWeights` whose module also
         defines NAME. Modules it never names (another chain's constants) do not count."""
-        for module in self._named_modules():
+        for module in self._named_modules(name):
             found = self._found(module, name)
             if found is not None:
                 return found[0]
         return None
 
-    def _named_modules(self) -> list[Module]:
-        if self._path_modules is None:
-            self._path_modules = []
-            seen_files: set[int] = set()
-            for module in self.modules:
-                if module.file is None or id(module.file) in seen_files or not module.owns_file:
+    def _named_modules(self, name: str) -> list[Module]:
+        """Modules of workspace crates the runtime writes a path into. Only paths whose head
+        leads to a crate that can hold `name` (its sources or those of its workspace
+        dependencies mention it) are resolved: resolving parses, and a monorepo's runtimes
+        write thousands of paths."""
+        out: list[Module] = []
+        needle = name.encode()
+        seen_files: set[int] = set()
+        for module in self.modules:
+            if module.file is None or id(module.file) in seen_files or not module.owns_file:
+                continue
+            seen_files.add(id(module.file))
+            for segs in self._prefixes(module):
+                if not self._may_hold(module, segs[0], needle):
                     continue
-                seen_files.add(id(module.file))
-                prefixes = {re.sub(rb"\s+", b"", m.group(1)) for m in
-                            _QUALIFIED.finditer(module.file.data)}
-                for prefix in sorted(prefixes):
-                    segs = [s for s in prefix.decode().split("::") if s]
-                    if segs[0] in ("crate", "self", "super", "Self"):
-                        continue
-                    target = self.loader.program.resolve(module, segs)
-                    if isinstance(target, Module) and target.crate is not self.index and all(
-                            target is not known for known in self._path_modules):
-                        self._path_modules.append(target)
-        return self._path_modules
+                target = self.loader.program.resolve(module, segs)
+                if isinstance(target, Module) and target.crate is not self.index and all(
+                        target is not known for known in out):
+                    out.append(target)
+        return out
+
+    def _prefixes(self, module: Module) -> list[list[str]]:
+        key = id(module.file)
+        if key not in self._path_prefixes:
+            prefixes = {re.sub(rb"\s+", b"", m.group(1)) for m in
+                        _QUALIFIED.finditer(module.file.data)}
+            self._path_prefixes[key] = [
+                segs for prefix in sorted(prefixes)
+                if (segs := [s for s in prefix.decode().split("::") if s])
+                and segs[0] not in ("crate", "self", "super", "Self")]
+        return self._path_prefixes[key]
+
+    def _may_hold(self, module: Module, head: str, needle: bytes) -> bool:
+        path = module.uses.get(head, [head])
+        first = path[0] if path else head
+        if first in ("crate", "self", "super"):
+            return True  # a local re-export: resolve it
+        deps = {d.ident: d for d in self.crate.manifest.dependencies.values()}
+        # a head no `use` binds and no dependency is named may come through a glob import
+        heads = [first] if first in deps or head in module.uses else [
+            g[0] for g in module.globs if g]
+        for ident in heads:
+            if ident in ("crate", "self", "super"):
+                return True
+            crate = self.loader.workspace_crate(deps[ident]) if ident in deps else None
+            if crate is not None and self.loader.reaches_mention(crate, needle):
+                return True
+        return False
 
     def _found(self, scope: Module, name: str) -> tuple[Resolved, object] | None:
         target = self.loader.program.lookup(scope, name)
