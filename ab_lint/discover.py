@@ -28,6 +28,7 @@ NODE_MARKERS = (b"collators::", b"AuraConsensus", b"build_aura_consensus", b"nim
                 b"build_relay_chain_consensus", b"polkadot_omni_node_lib")
 SKIP_DIRS = {"target", ".git", "node_modules"}
 OMNI_NODE_LIB = b"polkadot_omni_node_lib"
+_VALIDATE = re.compile(rb"^(?:[\w:]+::)?register_validate_block\s*!", re.MULTILINE)
 _CONSTRUCT = re.compile(rb"^[ \t]*(?:[\w:]+::)?construct_runtime\s*!\s*[({]|#\[[\w:]*runtime\b",
                         re.MULTILINE)
 # include!(concat!(env!("OUT_DIR"), "/generated.rs")): code build.rs writes (not the wasm blob)
@@ -294,6 +295,7 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
         return
     files = read_sources(crate, diags)
     blob = b"\0".join(files.values())
+    own_blob = blob
     if maybe_runtime and _only_in_macros(files, b"register_validate_block") and not builds_wasm:
         return  # a crate of shared macros, expanded by the runtimes that invoke them
     if maybe_runtime and builds_wasm and b"impl_runtime_apis" not in blob:
@@ -313,8 +315,15 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
                   "not checked")
         return
     if maybe_runtime and b"impl_runtime_apis" in blob and has_marker:
-        if b"register_validate_block" in blob:
+        # A parachain runtime invokes register_validate_block! as an item of its own (at the
+        # start of a line), or through a workspace macro; a documentation crate's example
+        # runtimes sit indented in nested modules.
+        if _VALIDATE.search(own_blob) or (
+                own_blob is not blob and b"register_validate_block" in blob[len(own_blob):]):
             crate.is_runtime = True
+        elif b"register_validate_block" in own_blob:
+            diags.add(crate.dir, f"crate {crate.name} holds a parachain runtime only inside "
+                      "nested modules (documentation or test examples), skipped")
         else:
             diags.add(crate.dir, f"runtime crate {crate.name} is not a parachain runtime "
                       "(no register_validate_block!), skipped")
@@ -329,7 +338,12 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
                   f"of the workspace crates it depends on{hidden}; it is not checked")
     elif maybe_node and any(m in blob for m in NODE_MARKERS):
         if not any(m in blob for m in NODE_MARKERS if m != OMNI_NODE_LIB):
-            crate.omni_wrapper = True  # its collator is the library's, from outside
+            # it runs the library's collator: the library is the node when it is in the
+            # repository (polkadot-sdk); from outside, the runtimes run on the omni-node
+            crate.omni_wrapper = not any(
+                d.package == "polkadot-omni-node-lib" and (
+                    d.path in crates or any(c.name == d.package for c in crates.values()))
+                for d in crate.manifest.dependencies.values())
         else:
             crate.is_node = True
 

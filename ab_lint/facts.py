@@ -257,6 +257,9 @@ def node_facts(node: NodeModel) -> dict[str, Located]:
         file = module.file
     features = module.crate.features
     fields = struct_fields(file, params, features) if passed is not None else {}
+    for inner in [v for v in fields.values() if v.type == "struct_expression"]:
+        # `ParamsWithExport { params: AuraParams { .. }, .. }`: the collator's own params
+        fields = {**struct_fields(file, inner, features), **fields}
     facts["para_backend_passed"] = (at(True, file, fields["para_backend"])
                                     if "para_backend" in fields else Located(False))
     facts["code_hash_provider"] = (at(True, file, fields["code_hash_provider"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ab_lint.diagnostics import Diagnostics
@@ -73,13 +74,14 @@ class Loader:
         self._crate_of[id(index)] = crate
         return index
 
-    def _macro_files(self, index: CrateIndex) -> list[Path]:
+    def _macro_files(self, index: CrateIndex, name: str) -> list[Path]:
         crate = self._crate_of.get(id(index))
         if crate is None:
             return []
         files = read_sources(crate, self.diags)
         self._bytes.update(files)
-        return [p for p, data in files.items() if b"macro_rules!" in data]
+        defines = re.compile(rb"macro_rules!\s*" + re.escape(name.encode()) + rb"\b")
+        return [p for p, data in files.items() if b"macro_rules!" in data and defines.search(data)]
 
     def workspace_crate(self, dep: Dependency) -> Crate | None:
         if dep.path is not None:

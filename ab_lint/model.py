@@ -34,6 +34,8 @@ from ab_lint.rust.tokens import tokens
 from ab_lint.startup import StartupValues
 
 PARACHAIN_SYSTEM = "cumulus_pallet_parachain_system"
+COLLATOR_STARTS = ("run", "run_with_export", "build", "build_aura_consensus",
+                   "build_relay_chain_consensus")
 BLOCK_TIME_NAMES = ("MILLISECS_PER_BLOCK", "MILLI_SECS_PER_BLOCK", "MILLISECONDS_PER_BLOCK",
                     "MILLISECS_PER_PARA_BLOCK")
 _SPACES = re.compile(r"\s+")
@@ -106,10 +108,12 @@ class RuntimeModel:
         if self.index is None:
             return None
         for impl in self.index.impls:
-            if impl.in_runtime_apis:
+            if impl.in_runtime_apis or impl.trait_segments()[-1:] != ["Config"]:
                 continue
-            segs = self._trait_crate(impl)
-            if len(segs) >= 2 and segs[-1] == "Config" and pallet in segs[:-1]:
+            written = impl.trait_segments()
+            # `pallet_aura::Config` says it; a bare or aliased `Config` needs resolving
+            segs = tuple(written) if pallet in written[:-1] else self._trait_crate(impl)
+            if len(segs) >= 2 and pallet in segs[:-1]:
                 return impl
         return None
 
@@ -553,8 +557,7 @@ class NodeModel:
             for node in _calls(module.file):
                 func = node.child_by_field_name("function")
                 segs = path_segments(func, module.file.data)
-                if len(segs) < 2 or segs[-1] not in ("run", "build", "build_aura_consensus",
-                                                      "build_relay_chain_consensus"):
+                if len(segs) < 2 or segs[-1] not in COLLATOR_STARTS:
                     continue
                 segs = _with_local_uses(module.file, node, segs)
                 target = self.loader.program.resolve(module, segs)
@@ -583,6 +586,8 @@ class NodeModel:
             taken = self._flag_taken(call)
             if taken is None:
                 taken = self.startup.branch_taken(call[2], call[1])
+            if taken is None:
+                taken = self.startup.type_selected(call[2], call[1])
             if taken is True:
                 return call
             if taken is None:

@@ -28,6 +28,8 @@ _FIELDS = Query(RUST, "(field_declaration) @field")
 _CALLS = Query(RUST, "(call_expression) @call")
 _LETS = Query(RUST, "(let_declaration) @let")
 _FNS = Query(RUST, "(function_item) @fn")
+_INITS = Query(RUST, "(field_initializer) @init")
+_TYPES = Query(RUST, "(type_identifier) @t")
 
 
 # Every runtime paired with the same node reads the same node files (ten on polkadot-sdk):
@@ -104,6 +106,10 @@ class StartupValues:
             called = self._call(module, node, depth)
             if called is not None:
                 return called
+        if t == "binary_expression":
+            compared = self._compare(module, node, depth)
+            if compared is not None:
+                return compared
         try:
             return self.values.expr(module, node)
         except Unresolved:
@@ -175,6 +181,33 @@ class StartupValues:
             scope = scope.parent
         return verdict
 
+    def type_selected(self, module: Module, node: Node) -> bool | None:
+        """For a call inside `impl .. for StartX`: whether the node picks the type `StartX`
+        where it is named elsewhere (`if policy == SlotBased { Node<StartSlotBased> } else
+        { Node<StartLookahead> }`)."""
+        scope = node.parent
+        while scope is not None and scope.type != "impl_item":
+            scope = scope.parent
+        ty = scope.child_by_field_name("type") if scope is not None else None
+        while ty is not None and ty.type == "generic_type":
+            ty = ty.child_by_field_name("type")
+        if ty is None:
+            return None
+        name = module.file.text(ty).split("::")[-1]
+        verdicts = set()
+        for file, other in self.files:
+            if name.encode() not in file.data:
+                continue
+            for use in QueryCursor(_TYPES).captures(file.root).get("t", []):
+                if file.text(use) != name or (file is module.file and _within(use, scope)):
+                    continue
+                if _enclosing_fn(use) is None:
+                    continue
+                verdicts.add(self.branch_taken(other, use))
+        if True in verdicts:
+            return True
+        return False if verdicts == {False} else None
+
     def _if_taken(self, module: Module, scope: Node, child: Node) -> bool | None:
         cond = scope.child_by_field_name("condition")
         branch = scope.child_by_field_name("consequence")
@@ -244,6 +277,23 @@ class StartupValues:
                 return inner
             if isinstance(inner, int) and not isinstance(inner, bool):
                 return Duration(inner * _UNITS[segs[-1]])
+        return None
+
+    def _compare(self, module: Module, node: Node, depth: int) -> bool | None:
+        """`policy == Policy::SlotBased`: a start-up choice against a variant."""
+        op = node.child_by_field_name("operator")
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if op is None or left is None or right is None or module.file.text(op) not in (
+                "==", "!="):
+            return None
+        for side, other in ((left, right), (right, left)):
+            try:
+                value = self.value(module, side, depth + 1)
+            except Unresolved:
+                continue
+            if isinstance(value, Choice):
+                equal = value.matches(module.file.text(other))
+                return equal if module.file.text(op) == "==" else not equal
         return None
 
     def _identifier(self, module: Module, node: Node, depth: int) -> Value:
@@ -326,7 +376,24 @@ class StartupValues:
                 if ty is not None and file.text(ty).endswith("Duration"):
                     return Duration(value * _parser_unit(file, attrs))
                 return value
-        raise Unresolved(f"no default for {field}")
+        return self._field_built(field, depth)
+
+    def _field_built(self, field: str, depth: int) -> Value:
+        """A field with no flag of its own: the value the one struct literal setting it gives
+        (`NodeExtraArgs { authoring_policy: .., .. }` built from the parsed flags)."""
+        needle = field.encode()
+        found = []
+        for file, module in self.files:
+            if needle not in file.data:
+                continue
+            for init in QueryCursor(_INITS).captures(file.root).get("init", []):
+                name = init.child_by_field_name("field")
+                value = init.child_by_field_name("value")
+                if name is not None and value is not None and file.text(name) == field:
+                    found.append((module, value))
+        if len(found) != 1:
+            raise Unresolved(f"no default for {field}")
+        return self.value(found[0][0], found[0][1], depth + 1)
 
 
 def _within(node: Node, outer: Node) -> bool:

@@ -206,3 +206,81 @@ def test_sibling_workspaces_in_one_repository(tmp_path: Path) -> None:
     workspace(tmp_path / "beta", "")
     targets = lint(tmp_path)
     assert sorted(t["runtime"] for t in targets) == ["alpha/runtime", "beta/runtime"]
+
+
+def test_documentation_crate_with_a_nested_example_runtime_is_not_a_target(
+        tmp_path: Path) -> None:
+    root = workspace(tmp_path, "")
+    nested = ("pub mod guide {\n    mod runtime {\n"
+              "        construct_runtime!(pub enum Runtime {});\n"
+              "        impl_runtime_apis! {}\n"
+              "        cumulus_pallet_parachain_system::register_validate_block! {\n"
+              "            Runtime = Runtime,\n        }\n    }\n}\n")
+    write(root, {
+        "Cargo.toml": '[workspace]\nmembers = ["runtime", "docs"]\n',
+        "docs/Cargo.toml": RUNTIME_MANIFEST.format(name="acme-docs", deps=""),
+        "docs/src/lib.rs": nested,
+    })
+    doc = json.loads(run("--format", "json", "--exit-zero", str(root)).stdout)
+    assert [t["runtime"] for t in doc["targets"]] == ["runtime"]
+    assert any("acme-docs" in d["message"] and "nested" in d["message"]
+               for d in doc["diagnostics"])
+
+
+OMNI_LIB = """
+use cumulus_client_consensus_aura::collators::{lookahead as aura, slot_based};
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+pub enum AuthoringPolicy { Lookahead, SlotBased }
+
+pub struct Cli {
+    #[arg(long, default_value_t = AuthoringPolicy::Lookahead)]
+    pub authoring: AuthoringPolicy,
+}
+
+pub struct ExtraArgs { pub authoring_policy: AuthoringPolicy }
+
+impl Cli {
+    fn extra_args(&self) -> ExtraArgs { ExtraArgs { authoring_policy: self.authoring } }
+}
+
+fn new_node(extra_args: ExtraArgs) -> Box<dyn Node> {
+    if extra_args.authoring_policy == AuthoringPolicy::SlotBased {
+        Box::new(AuraNode::<StartSlotBased>::default())
+    } else {
+        Box::new(AuraNode::<StartLookahead>::default())
+    }
+}
+
+pub struct StartSlotBased;
+impl StartSlotBased {
+    fn start() {
+        slot_based::run(slot_based::Params { para_backend: backend, code_hash_provider: h,
+                                              authoring_duration: Duration::from_millis(1500) });
+    }
+}
+
+pub struct StartLookahead;
+impl StartLookahead {
+    fn start() {
+        let params = aura::ParamsWithExport {
+            export_pov: None,
+            params: aura::Params { para_backend: backend, code_hash_provider: h,
+                                   authoring_duration: Duration::from_millis(2000) },
+        };
+        aura::run_with_export(params);
+    }
+}
+"""
+
+
+def test_omni_node_library_in_the_repository_runs_its_authoring_default(
+        tmp_path: Path) -> None:
+    """polkadot-sdk's own omni-node: the `--authoring` default picks the type whose impl
+    starts the collator, and the lookahead params sit inside ParamsWithExport."""
+    root = workspace(tmp_path, "", {"src/lib.rs": OMNI_LIB},
+                     node_deps='acme-runtime = { path = "../runtime" }\n'
+                               'cumulus-client-consensus-aura = "1"')
+    node = lint(root)[0]["node_facts"]
+    assert node == {"collator": "lookahead", "authoring_duration_ms": 2000,
+                    "para_backend_passed": True, "code_hash_provider": True}

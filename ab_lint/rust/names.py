@@ -183,7 +183,7 @@ class CrateIndex:
         self.impls: list[Impl] = []
         self.macros: list[MacroCall] = []
         self.functions: list[Item] = []
-        self._macro_rules: dict[str, tuple[Node, SourceFile]] | None = None
+        self._macro_rules: dict[str, tuple[Node, SourceFile] | None] = {}
         file = program.source(root_file)
         child_dir = root_file.parent
         self.root = Module(self, "crate", None, file, None, child_dir)
@@ -288,19 +288,22 @@ class CrateIndex:
 
 
     # -- macro_rules! -----------------------------------------------------------------------
-    def macro_rules(self) -> dict[str, tuple[Node, SourceFile]]:
-        """The crate's `macro_rules!` definitions by name, from every source file holding one."""
-        if self._macro_rules is None:
-            self._macro_rules = {}
-            for path in self.program.macro_files(self):
-                source = self.program.source(path)
-                if source is None:
-                    continue
-                for definition in QueryCursor(_MACRO_DEFS).captures(source.root).get("m", []):
-                    name = definition.child_by_field_name("name")
-                    if name is not None:
-                        self._macro_rules.setdefault(source.text(name), (definition, source))
-        return self._macro_rules
+    def macro_rule(self, wanted: str) -> tuple[Node, SourceFile] | None:
+        """The crate's `macro_rules! wanted` definition. Only files whose bytes define it are
+        parsed: a runtime invokes dozens of macros, and its dependencies define hundreds."""
+        if wanted in self._macro_rules:
+            return self._macro_rules[wanted]
+        self._macro_rules[wanted] = None
+        for path in self.program.macro_files(self, wanted):
+            source = self.program.source(path)
+            if source is None:
+                continue
+            for definition in QueryCursor(_MACRO_DEFS).captures(source.root).get("m", []):
+                name = definition.child_by_field_name("name")
+                if name is not None and source.text(name) == wanted:
+                    self._macro_rules[wanted] = (definition, source)
+                    return self._macro_rules[wanted]
+        return None
 
     def _find_macro(self, module: Module, segs: list[str]) -> tuple[Node, SourceFile,
                                                                     CrateIndex] | None:
@@ -319,7 +322,7 @@ class CrateIndex:
             owners.extend(d for ident in self.extern
                           if (d := self.program.crate_for_dependency(self, ident)) is not None)
         for owner in owners:
-            found = owner.macro_rules().get(name)
+            found = owner.macro_rule(name)
             if found is not None:
                 return found[0], found[1], owner
         return None
@@ -463,7 +466,7 @@ class Program:
 
     read: Callable[[Path], SourceFile | None]
     crate_for_dependency: Callable[[CrateIndex, str], CrateIndex | None]
-    macro_files: Callable[[CrateIndex], list[Path]] = lambda index: []
+    macro_files: Callable[[CrateIndex, str], list[Path]] = lambda index, name: []
     depth: int = 0  # macro expansions in progress
     release: str | None = None  # the SDK release Cargo.lock pins, for outside constants
     files: dict[Path, SourceFile | None] = field(default_factory=dict)
