@@ -168,10 +168,23 @@ class RuntimeModel:
         """`name` reached through a module the runtime names by path rather than imports it
         from: `consensus::NAME`, or `pallet_config::RuntimeBlockWeights` whose module also
         defines NAME. Modules it never names (another chain's constants) do not count."""
-        for module in self._named_modules(name):
+        named = self._named_modules(name)
+        for module in named:
             found = self._found(module, name)
             if found is not None:
                 return found[0]
+        # one hop further: the named module's own code writes `consts::NAME` (a weight type
+        # the runtime uses, built in a shared crate from that crate's constants)
+        needle = name.encode()
+        for module in named:
+            if module.file is None or needle not in module.file.data:
+                continue
+            for segs in self._prefixes(module):
+                for scope in (module, module.crate.root):
+                    target = self.loader.program.resolve(scope, segs)
+                    found = self._found(target, name) if isinstance(target, Module) else None
+                    if found is not None:
+                        return found[0]
         return None
 
     def _named_modules(self, name: str) -> list[Module]:
@@ -272,7 +285,8 @@ class RuntimeModel:
         if found is not None:
             return found[0]
         for anchor in ("SLOT_DURATION", "MINUTES", "HOURS", "DAYS"):
-            found = self.visible((anchor,))
+            found = self.visible((anchor,)) or next(
+                (f for m in self._named_modules(anchor) if (f := self._found(m, anchor))), None)
             if found is None:
                 continue
             resolved, target = found
@@ -288,6 +302,12 @@ class RuntimeModel:
             beside = self._beside(target.module, anchor, target)
             if beside is not None:
                 return beside
+        # a block time the runtime reaches only through a path (`cfg::pallet_timestamp::..`
+        # built from the shared crate's `consts::MILLISECS_PER_BLOCK`)
+        for name in BLOCK_TIME_NAMES:
+            found = self.qualified(name)
+            if found is not None:
+                return found
         return None
 
     def _beside(self, module: Module, anchor: str, item: Item) -> Resolved | None:
@@ -556,10 +576,11 @@ class NodeModel:
             seen_files.add(id(module.file))
             for node in _calls(module.file):
                 func = node.child_by_field_name("function")
-                segs = path_segments(func, module.file.data)
+                segs = _with_local_uses(module.file, node, path_segments(func, module.file.data))
+                if len(segs) == 1 and segs[0] in module.uses:  # `use ..::{run as run_aura}`
+                    segs = module.uses[segs[0]]
                 if len(segs) < 2 or segs[-1] not in COLLATOR_STARTS:
                     continue
-                segs = _with_local_uses(module.file, node, segs)
                 target = self.loader.program.resolve(module, segs)
                 kind = classify(full_path(target, segs))
                 if kind:
@@ -744,6 +765,8 @@ def _paths(toks: list) -> list[list[str]]:
 
 def _with_local_uses(file: SourceFile, node: Node, segs: list[str]) -> list[str]:
     """Apply `use` declarations of the blocks around `node` (a `use` inside a fn body)."""
+    if not segs:
+        return segs
     scope = node.parent
     while scope is not None:
         if scope.type == "block":
@@ -759,11 +782,12 @@ def _with_local_uses(file: SourceFile, node: Node, segs: list[str]) -> list[str]
     return segs
 
 
-_CALL_QUERY = Query(RUST, "(call_expression function: [(scoped_identifier) (generic_function)]) @c")
+_CALL_QUERY = Query(RUST, "(call_expression function: [(scoped_identifier) (generic_function) "
+                          "(identifier)]) @c")
 
 
 def _calls(file: SourceFile) -> list[Node]:
-    if b"::run" not in file.data and b"build" not in file.data:
+    if b"run" not in file.data and b"build" not in file.data:
         return []
     captures = QueryCursor(_CALL_QUERY).captures(file.root)
     return sorted(captures.get("c", []), key=lambda n: n.start_byte)
@@ -806,8 +830,13 @@ def last_expression(file: SourceFile, block: Node | None) -> Node | None:
     if not named:
         return None
     last = named[-1]
+    if last.type == "expression_statement" and last.named_child_count == 1 and (
+            last.named_children[0].type == "block") and not file.text(last).endswith(";"):
+        last = last.named_children[0]  # `fn f() { { value } }`: the inner block's value
     if last.type == "expression_statement":
         return None
+    if last.type == "block":
+        return last_expression(file, last)
     return last
 
 

@@ -284,3 +284,70 @@ def test_omni_node_library_in_the_repository_runs_its_authoring_default(
     node = lint(root)[0]["node_facts"]
     assert node == {"collator": "lookahead", "authoring_duration_ms": 2000,
                     "para_backend_passed": True, "code_hash_provider": True}
+
+
+def test_collator_run_imported_under_another_name(tmp_path: Path) -> None:
+    service = ("use cumulus_client_consensus_aura::collators::lookahead::{run as run_aura, "
+               "Params as BuildAuraConsensusParams};\n"
+               "fn start(client: C, backend: B) {\n"
+               "    let params = BuildAuraConsensusParams { para_backend: backend,\n"
+               "        code_hash_provider: h, authoring_duration: Duration::from_millis(1500) };\n"
+               "    let fut = run_aura::<Block, P, _, _>(params);\n}\n")
+    root = workspace(tmp_path, "", {"src/main.rs": "mod service;\n", "src/service.rs": service},
+                     node_deps='acme-runtime = { path = "../runtime" }\n'
+                               'cumulus-client-consensus-aura = "1"')
+    assert lint(root)[0]["node_facts"] == {"collator": "lookahead", "authoring_duration_ms": 1500,
+                                           "para_backend_passed": True,
+                                           "code_hash_provider": True}
+
+
+def test_api_body_wrapped_in_a_block(tmp_path: Path) -> None:
+    lib = ("impl_runtime_apis! {\n impl sp_consensus_aura::AuraApi<Block, AuraId> for Runtime {\n"
+           "  fn slot_duration() -> sp_consensus_aura::SlotDuration {\n"
+           "   { sp_consensus_aura::SlotDuration::from_millis(SLOT_DURATION) }\n  }\n }\n}\n")
+    facts = lint(workspace(tmp_path, lib))[0]["facts"]
+    assert facts["aura_api_slot_duration"] == (
+        "sp_consensus_aura::SlotDuration::from_millis(SLOT_DURATION)")
+
+
+SHARED_CONSTS = {
+    "common/Cargo.toml": '[package]\nname = "acme-common"\nversion = "0.1.0"\n',
+    "common/src/lib.rs": (
+        "pub mod constants {\n    pub const MILLISECS_PER_BLOCK: u64 = 6_000;\n"
+        "    pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;\n"
+        "    pub const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(\n"
+        "        WEIGHT_REF_TIME_PER_SECOND.saturating_mul(2), 0);\n}\n"
+        "pub mod config {\n    pub mod frame_system {\n        use crate::constants as consts;\n"
+        "        parameter_types! { pub RuntimeBlockWeights: BlockWeights =\n"
+        "            BlockWeights::with_sensible_defaults(consts::MAXIMUM_BLOCK_WEIGHT, R); }\n"
+        "    }\n}\n"),
+}
+
+
+def _with_shared(tmp_path: Path, lib: str) -> Path:
+    root = workspace(tmp_path, lib)
+    write(root, {"Cargo.toml": '[workspace]\nmembers = ["runtime", "common"]\n', **SHARED_CONSTS})
+    manifest = root / "runtime/Cargo.toml"
+    manifest.write_text(manifest.read_text().replace(
+        "[dependencies]\n", '[dependencies]\nacme-common = { path = "../common" }\n'))
+    return root
+
+
+def test_block_time_through_a_module_named_by_path(tmp_path: Path) -> None:
+    """`use dep::{constants::{self}}` and only `constants::SLOT_DURATION / 2` in an
+    expression: the block time beside it counts."""
+    lib = ("use acme_common::{constants::{self}};\n"
+           "impl pallet_timestamp::Config for Runtime {\n"
+           "    type MinimumPeriod = ConstU64<{ constants::SLOT_DURATION / 2 }>;\n}\n")
+    facts = lint(_with_shared(tmp_path, lib))[0]["facts"]
+    assert facts["millisecs_per_block"] == 6000
+
+
+def test_block_weight_built_in_a_shared_crate_from_its_constants(tmp_path: Path) -> None:
+    """`type BlockWeights = cfg::frame_system::RuntimeBlockWeights`, whose module writes
+    `consts::MAXIMUM_BLOCK_WEIGHT`: one hop through the module the runtime names."""
+    lib = ("use acme_common::config as cfg;\n"
+           "impl frame_system::Config for Runtime {\n"
+           "    type BlockWeights = cfg::frame_system::RuntimeBlockWeights;\n}\n")
+    facts = lint(_with_shared(tmp_path, lib))[0]["facts"]
+    assert facts["max_block_ref_time_ms"] == 2000
