@@ -15,10 +15,12 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node, Query, QueryCursor
 
+from ab_lint.rust import cfg
 from ab_lint.rust.consts import Values
 from ab_lint.rust.evaluate import Duration, Unresolved, Value
 from ab_lint.rust.names import Module, path_segments
 from ab_lint.rust.parse import RUST, SourceFile
+from ab_lint.rust.tokens import tokens
 
 MAX_DEPTH = 8
 _DEFAULT = re.compile(r"default_value(_t)?\s*=\s*(\"[^\"]*\"|[^,)\]]+)")
@@ -106,6 +108,14 @@ class StartupValues:
             called = self._call(module, node, depth)
             if called is not None:
                 return called
+        if t == "macro_invocation":
+            return self._macro(module, node, depth)
+        if t == "if_expression":
+            return self._if_value(module, node, depth)
+        if t == "block":
+            last = _last_value(node)
+            if last is not None:
+                return self.value(module, last, depth + 1)
         if t == "binary_expression":
             compared = self._compare(module, node, depth)
             if compared is not None:
@@ -279,6 +289,43 @@ class StartupValues:
                 return Duration(inner * _UNITS[segs[-1]])
         return None
 
+    def _macro(self, module: Module, node: Node, depth: int) -> Value:
+        """A workspace macro in an expression (`prod_or_testnet_or_local!(500, 2000, 2000)`):
+        its expansion's value, with `cfg!` read under the crate's features."""
+        macro = node.child_by_field_name("macro")
+        body = next((c for c in node.children if c.type == "token_tree"), None)
+        segs = path_segments(macro, module.file.data) if macro is not None else []
+        if segs == ["cfg"] and body is not None:
+            toks = tokens(node, module.file.data)
+            pred = cfg.cfg_tokens([t for t in toks if t.text != "!"][:1] + toks[2:])
+            if pred is not None:
+                return cfg.evaluate(pred, module.crate.features)
+        if not segs or body is None:
+            return self.values.expr(module, node)
+        expanded = module.crate.expansion(module, segs, body, ("fn __value ( ) {", "}"))
+        fn = expanded.file.root.named_children[0] if expanded is not None and (
+            expanded.file.root.named_child_count) else None
+        block = fn.child_by_field_name("body") if fn is not None else None
+        last = _last_value(block) if block is not None else None
+        if last is None:
+            return self.values.expr(module, node)
+        return self.value(expanded, last, depth + 1)
+
+    def _if_value(self, module: Module, node: Node, depth: int) -> Value:
+        cond = node.child_by_field_name("condition")
+        if cond is None:
+            raise Unresolved("if without a condition")
+        taken = self.value(module, cond, depth + 1)
+        if not isinstance(taken, bool):
+            raise Unresolved("condition is not a bool")
+        branch = node.child_by_field_name("consequence") if taken else (
+            node.child_by_field_name("alternative"))
+        if branch is not None and branch.type == "else_clause":
+            branch = branch.named_children[0] if branch.named_child_count else None
+        if branch is None:
+            raise Unresolved("no branch")
+        return self.value(module, branch, depth + 1)
+
     def _compare(self, module: Module, node: Node, depth: int) -> bool | None:
         """`policy == Policy::SlotBased`: a start-up choice against a variant."""
         op = node.child_by_field_name("operator")
@@ -394,6 +441,18 @@ class StartupValues:
         if len(found) != 1:
             raise Unresolved(f"no default for {field}")
         return self.value(found[0][0], found[0][1], depth + 1)
+
+
+def _last_value(block: Node) -> Node | None:
+    """The value of a `{ .. }` block: its last expression (a lone block statement counts)."""
+    named = [c for c in block.named_children if c.type not in ("line_comment", "block_comment")]
+    if not named:
+        return None
+    last = named[-1]
+    if last.type == "expression_statement" and last.named_child_count == 1 and not (
+            last.text or b"").endswith(b";"):
+        last = last.named_children[0]
+    return None if last.type == "expression_statement" else last
 
 
 def _within(node: Node, outer: Node) -> bool:

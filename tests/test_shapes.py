@@ -351,3 +351,18 @@ def test_block_weight_built_in_a_shared_crate_from_its_constants(tmp_path: Path)
            "    type BlockWeights = cfg::frame_system::RuntimeBlockWeights;\n}\n")
     facts = lint(_with_shared(tmp_path, lib))[0]["facts"]
     assert facts["max_block_ref_time_ms"] == 2000
+
+
+def test_authoring_duration_from_a_workspace_macro_choosing_by_feature(tmp_path: Path) -> None:
+    """`prod_or_local!(500, 2000)`: a macro of the node's own crate whose expansion picks an
+    argument with `cfg!(feature = ..)`; default features build the production value."""
+    service = ("macro_rules! prod_or_local {\n    ($prod:expr, $local:expr) => {\n"
+               "        if cfg!(feature = \"local\") { $local } else { $prod }\n    };\n}\n"
+               "use cumulus_client_consensus_aura::collators::lookahead::{self as aura, Params};\n"
+               "fn start(backend: B) {\n    aura::run(Params { para_backend: backend,\n"
+               "        code_hash_provider: h,\n"
+               "        authoring_duration:\n"
+               "            Duration::from_millis(prod_or_local!(500, 2000)) });\n}\n")
+    root = workspace(tmp_path, "", {"src/main.rs": "mod service;\n", "src/service.rs": service},
+                     node_features='local = []')
+    assert lint(root)[0]["node_facts"]["authoring_duration_ms"] == 500

@@ -327,13 +327,16 @@ class CrateIndex:
                 return found[0], found[1], owner
         return None
 
-    def _expand(self, module: Module, node: Node, segs: list[str], body: Node) -> bool:
-        """Index what a `macro_rules!` macro of the workspace expands to, as if written here."""
+    def expansion(self, module: Module, segs: list[str], body: Node,
+                  wrap: tuple[str, str] | None = None) -> Module | None:
+        """What a workspace `macro_rules!` invocation expands to, parsed, in a module that
+        sees the invoking module's names (`wrap` puts text around it: an expression is
+        parsed as the body of a function). None when no rule matches."""
         if self.program.depth >= MAX_EXPANSION_DEPTH:
-            return False
+            return None
         found = self._find_macro(module, segs)
         if found is None:
-            return False
+            return None
         definition, def_file, owner = found
         given = macros.trees(body, module.file)
         crate_path = "crate" if owner is self else owner.name.replace("-", "_")
@@ -341,25 +344,36 @@ class CrateIndex:
             left, right = rule.child_by_field_name("left"), rule.child_by_field_name("right")
             if left is None or right is None:
                 continue
+            out: list[macros.Tok] = []
+            if wrap:
+                out.append(macros.Tok(wrap[0], module.file, body.start_byte))
             try:
                 binds = macros.match(macros.trees(left, def_file), given)
-                out: list[macros.Tok] = []
                 macros.transcribe(macros.trees(right, def_file), binds, crate_path, out)
             except (macros.NoMatch, RecursionError):
                 continue
+            if wrap:
+                out.append(macros.Tok(wrap[1], module.file, body.start_byte))
             expanded = macros.ExpandedFile(out, module.file, segs[-1])
             twin = Module(self, module.name, module.parent, expanded, expanded.root,
                           module.child_dir)
             twin.items, twin.uses, twin.globs = module.items, module.uses, module.globs
             twin.use_nodes, twin.glob_nodes = module.use_nodes, module.glob_nodes
             twin.children, twin._loaded, twin.owns_file = module.children, True, False
-            self.program.depth += 1
-            try:
-                self.index_items(twin, expanded.root)
-            finally:
-                self.program.depth -= 1
-            return True
-        return False
+            return twin
+        return None
+
+    def _expand(self, module: Module, node: Node, segs: list[str], body: Node) -> bool:
+        """Index what a `macro_rules!` macro of the workspace expands to, as if written here."""
+        twin = self.expansion(module, segs, body)
+        if twin is None:
+            return False
+        self.program.depth += 1
+        try:
+            self.index_items(twin, twin.file.root)
+        finally:
+            self.program.depth -= 1
+        return True
 
 
 # Macros read for what they mean rather than expanded, even where the workspace defines them
