@@ -111,8 +111,17 @@ class RuntimeModel:
             if impl.in_runtime_apis or impl.trait_segments()[-1:] != ["Config"]:
                 continue
             written = impl.trait_segments()
-            # `pallet_aura::Config` says it; a bare or aliased `Config` needs resolving
-            segs = tuple(written) if pallet in written[:-1] else self._trait_crate(impl)
+            # `pallet_aura::Config` says it, and `frame_system::Config` says it is another
+            # (a dependency's name, renamed or not: resolving would load that crate); a bare
+            # or aliased `Config` needs resolving
+            if pallet in written[:-1]:
+                return impl
+            head = written[0] if len(written) == 2 else None
+            if head in self.index.extern:
+                if pallet == self.index.extern[head].replace("-", "_"):
+                    return impl
+                continue
+            segs = self._trait_crate(impl)
             if len(segs) >= 2 and pallet in segs[:-1]:
                 return impl
         return None
