@@ -28,6 +28,7 @@ NODE_MARKERS = (b"collators::", b"AuraConsensus", b"build_aura_consensus", b"nim
                 b"build_relay_chain_consensus", b"polkadot_omni_node_lib")
 SKIP_DIRS = {"target", ".git", "node_modules"}
 OMNI_NODE_LIB = b"polkadot_omni_node_lib"
+_INVOKES_APIS = re.compile(rb"^[ \t]*(?:[\w:]+::)?impl_runtime_apis\s*!", re.MULTILINE)
 _VALIDATE = re.compile(rb"^(?:[\w:]+::)?register_validate_block\s*!", re.MULTILINE)
 _CONSTRUCT = re.compile(rb"^[ \t]*(?:[\w:]+::)?construct_runtime\s*!\s*[({]|#\[[\w:]*runtime\b",
                         re.MULTILINE)
@@ -298,7 +299,8 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
     own_blob = blob
     if maybe_runtime and _only_in_macros(files, b"register_validate_block") and not builds_wasm:
         return  # a crate of shared macros, expanded by the runtimes that invoke them
-    if maybe_runtime and builds_wasm and b"impl_runtime_apis" not in blob:
+    if maybe_runtime and builds_wasm and not (_INVOKES_APIS.search(blob) and
+                                              _VALIDATE.search(blob)):
         # the runtime may be assembled by macros of a workspace crate it depends on
         blob += b"\0".join(data for dep in crate.manifest.dependencies.values()
                            if (c := crates.get(dep.path) if dep.path else None) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ab_lint.discover import Target, Workspace
@@ -102,6 +103,8 @@ def target_facts(loader: Loader, workspace: Workspace, target: Target) -> Target
     out = TargetFacts(rel(target.runtime.dir) or ".", target.runtime.name,
                       rel(target.node.dir) if target.node else None)
     rt = RuntimeModel(loader, target.runtime)
+    if rt.index is not None and rt.macro("register_validate_block") is None:
+        rt = _parachain_build(loader, workspace, target, rt)
     out.runtime, out.workspace = rt, workspace
     out.facts = runtime_facts(rt)
     out.sdk = loader.sdk
@@ -112,6 +115,35 @@ def target_facts(loader: Loader, workspace: Workspace, target: Target) -> Target
         out.node = NodeModel(loader, target.node, target.runtime)
         out.node_facts = node_facts(out.node)
     return out
+
+
+_GATED_VALIDATE = re.compile(rb'#\[cfg\(feature\s*=\s*"([^"]+)"\)\]\s*(?:[\w:$]+::)?'
+                             rb"register_validate_block")
+
+
+def _parachain_build(loader: Loader, workspace: Workspace, target: Target,
+                     rt: RuntimeModel) -> RuntimeModel:
+    """A runtime that is a parachain only with a feature its `default` lacks (a crate built
+    both as a solo chain and as a parachain): read it with that feature, and say so, rather
+    than judge its solo build against the parachain guide."""
+    crate = target.runtime
+    sources = [crate] + [c for d in crate.manifest.dependencies.values()
+                         if (c := loader.workspace_crate(d)) is not None]
+    blob = b"\0".join(data for c in sources for data in loader.sources(c).values())
+    m = _GATED_VALIDATE.search(blob)
+    feature = m.group(1).decode("utf-8", "replace") if m else None
+    if feature is None or feature not in crate.manifest.features:
+        workspace.diags.add(crate.dir, f"runtime crate {crate.name}: register_validate_block! "
+                            "is not compiled under its default features; its facts are those "
+                            "of the default build")
+        return rt
+    features = frozenset(f for f in crate.manifest.enabled_entries(
+        set(crate.manifest.default_features()) | {feature})
+        if "/" not in f and not f.startswith("dep:") and f != "default")
+    workspace.diags.add(crate.dir, f"runtime crate {crate.name} is a parachain only with its "
+                        f"`{feature}` feature, which `default` does not enable: it is read "
+                        f"with `{feature}` on, as its parachain build")
+    return RuntimeModel(loader, crate, features)
 
 
 def runtime_facts(rt: RuntimeModel) -> dict[str, Located]:

@@ -88,6 +88,11 @@ class Loader:
             return self._by_dir.get(dep.path)
         return self._by_name.get(dep.package)
 
+    def sources(self, crate: Crate) -> dict[Path, bytes]:
+        files = read_sources(crate, self.diags)
+        self._bytes.update(files)
+        return files
+
     def reaches_mention(self, crate: Crate, needle: bytes) -> bool:
         """Whether `crate` or a workspace crate it depends on (at any depth) mentions
         `needle` in its sources: a cheap test before parsing anything of theirs."""

@@ -81,10 +81,11 @@ NONE = Located(None)
 
 
 class RuntimeModel:
-    def __init__(self, loader: Loader, crate: Crate) -> None:
+    def __init__(self, loader: Loader, crate: Crate,
+                 features: frozenset[str] | None = None) -> None:
         self.loader = loader
         self.crate = crate
-        self.index: CrateIndex | None = loader.index(crate)
+        self.index: CrateIndex | None = loader.index(crate, features)
         self.values = Values(loader.program)
         self.modules: list[Module] = self.index.modules(RUNTIME_FILE_MARKERS) if self.index else []
         self.features = self.index.features if self.index else frozenset()

@@ -366,3 +366,22 @@ def test_authoring_duration_from_a_workspace_macro_choosing_by_feature(tmp_path:
     root = workspace(tmp_path, "", {"src/main.rs": "mod service;\n", "src/service.rs": service},
                      node_features='local = []')
     assert lint(root)[0]["node_facts"]["authoring_duration_ms"] == 500
+
+
+def test_parachain_only_behind_a_non_default_feature(tmp_path: Path) -> None:
+    """A crate built as a solo chain by default and as a parachain with `parachain`: it is
+    read with that feature, and the report says so, instead of judging its solo build."""
+    lib = ("#[cfg(feature = \"parachain\")]\n"
+           "impl cumulus_pallet_parachain_system::Config for Runtime {\n"
+           "    type CheckAssociatedRelayNumber = RelayNumberMonotonicallyIncreases;\n}\n")
+    root = workspace(tmp_path, lib)
+    path = root / "runtime/src/lib.rs"
+    validate = "cumulus_pallet_parachain_system::register_validate_block!"
+    path.write_text(path.read_text().replace(
+        validate, "#[cfg(feature = \"parachain\")]\n" + validate))
+    manifest = root / "runtime/Cargo.toml"
+    manifest.write_text(manifest.read_text() + "parachain = []\n")
+    doc = json.loads(run("--format", "json", "--exit-zero", str(root)).stdout)
+    assert doc["targets"][0]["facts"]["check_associated_relay_number"] == (
+        "RelayNumberMonotonicallyIncreases")
+    assert any("`parachain` feature" in d["message"] for d in doc["diagnostics"])
