@@ -31,7 +31,7 @@ from ab_lint.rust.names import (
 )
 from ab_lint.rust.parse import RUST, SourceFile
 from ab_lint.rust.tokens import tokens
-from ab_lint.startup import StartupValues
+from ab_lint.startup import StartupValues, enclosing_fn
 
 PARACHAIN_SYSTEM = "cumulus_pallet_parachain_system"
 COLLATOR_STARTS = ("run", "run_with_export", "build", "build_aura_consensus",
@@ -517,7 +517,6 @@ class NodeModel:
         self.index = loader.index(crate, _features_for(crate, runtime))
         self.values = Values(loader.program)
         self.modules = self.index.modules() if self.index else []
-        self._sites: list[tuple[SourceFile, Node, str]] | None = None
         self._startup: StartupValues | None = None
 
     @property
@@ -529,7 +528,7 @@ class NodeModel:
             for crate in self._node_side_crates():
                 index = self.loader.index(crate)
                 modules.extend(index.modules() if index else [])
-            self._startup = StartupValues(self.values, modules)
+            self._startup = StartupValues(self.values, modules, self.runtime.lib_name)
         return self._startup
 
     def _node_side_crates(self) -> list[Crate]:
@@ -614,9 +613,7 @@ class NodeModel:
             return calls[0]
         live = []
         for call in calls:
-            taken = self._flag_taken(call)
-            if taken is None:
-                taken = self.startup.branch_taken(call[2], call[1])
+            taken = self.startup.branch_taken(call[2], call[1])
             if taken is None:
                 taken = self.startup.type_selected(call[2], call[1])
             if taken is True:
@@ -632,112 +629,13 @@ class NodeModel:
                   for t in self.loader.workspace.targets if t.runtime is not self.runtime]
         mine, neutral = [], []
         for call in calls:
-            fn = _enclosing_fn(call[1])
+            fn = enclosing_fn(call[1])
             text = call[2].file.data[fn.start_byte:fn.end_byte] if fn is not None else b""
             if ours.search(text):
                 mine.append(call)
             elif not any(o.search(text) for o in others):
                 neutral.append(call)
         return mine or neutral or calls
-
-    def _flag_taken(self, call: tuple[str, Node, Module]) -> bool | None:
-        """`if flag {..} else {..}` on a parameter whose callers pass a literal."""
-        _, node, module = call
-        branch = _flag_branch(module.file, node)
-        if branch is None:
-            return None
-        if_node, flag, fn = branch
-        value = self._flag_value(module.file, fn, flag, 0)
-        if value is None:
-            return None
-        wanted = if_node.child_by_field_name("consequence" if value else "alternative")
-        return wanted is not None and wanted.start_byte <= node.start_byte < wanted.end_byte
-
-    def _call_sites(self) -> list[tuple[SourceFile, Node, str]]:
-        if self._sites is None:
-            files: list[SourceFile] = []
-            crates = [self.crate] + [c for c in self.loader.workspace.crates
-                                     if any(d.path == self.crate.dir
-                                            for d in c.manifest.dependencies.values())]
-            for crate in crates:
-                index = self.loader.index(crate)
-                for m in index.modules() if index else []:
-                    if m.file is not None and m.file not in files:
-                        files.append(m.file)
-            self._sites = []
-            for f in files:
-                for call in _all_calls(f):
-                    func = call.child_by_field_name("function")
-                    segs = path_segments(func, f.data) if func is not None else []
-                    if segs:
-                        self._sites.append((f, call, segs[-1]))
-        return self._sites
-
-    def _flag_value(self, file: SourceFile, fn: Node, flag: str, depth: int) -> bool | None:
-        if depth > 5:
-            return None
-        name_node = fn.child_by_field_name("name")
-        params = fn.child_by_field_name("parameters")
-        if name_node is None or params is None:
-            return None
-        names = [file.text(p.child_by_field_name("pattern")) for p in params.named_children
-                 if p.type == "parameter" and p.child_by_field_name("pattern") is not None]
-        if flag not in names:
-            return None
-        index, fn_name = names.index(flag), file.text(name_node)
-        found: list[tuple[bool, bool]] = []  # (value, the call names this runtime)
-        runtime_name = self.runtime.lib_name
-        for site_file, call, callee in self._call_sites():
-            arguments = call.child_by_field_name("arguments")
-            if callee != fn_name or arguments is None:
-                continue
-            args = [a for a in arguments.named_children
-                    if a.type not in ("line_comment", "block_comment")]
-            if index >= len(args):
-                continue
-            arg = args[index]
-            value: bool | None = None
-            if arg.type == "boolean_literal":
-                value = site_file.text(arg) == "true"
-            elif arg.type == "identifier":
-                outer = _enclosing_fn(call)
-                if outer is not None:
-                    value = self._flag_value(site_file, outer, site_file.text(arg), depth + 1)
-            if value is not None:
-                found.append((value, runtime_name in site_file.text(call)))
-        named = {v for v, mentions in found if mentions}
-        if len(named) == 1:
-            return named.pop()
-        values = {v for v, _ in found}
-        return values.pop() if len(values) == 1 else None
-
-
-def _enclosing_fn(node: Node) -> Node | None:
-    scope = node.parent
-    while scope is not None and scope.type != "function_item":
-        scope = scope.parent
-    return scope
-
-
-def _flag_branch(file: SourceFile, call: Node) -> tuple[Node, str, Node] | None:
-    """The `if flag {..} else {..}` around `call` whose flag is a parameter of its fn."""
-    scope = call.parent
-    while scope is not None and scope.type != "function_item":
-        if scope.type == "if_expression":
-            cond = scope.child_by_field_name("condition")
-            if cond is not None and cond.type == "identifier":
-                fn = _enclosing_fn(scope)
-                if fn is not None:
-                    return scope, file.text(cond), fn
-        scope = scope.parent
-    return None
-
-
-_ANY_CALL_QUERY = Query(RUST, "(call_expression) @c")
-
-
-def _all_calls(file: SourceFile) -> list[Node]:
-    return QueryCursor(_ANY_CALL_QUERY).captures(file.root).get("c", [])
 
 
 def _features_for(node: Crate, runtime: Crate) -> frozenset[str]:
@@ -875,40 +773,6 @@ def struct_fields(file: SourceFile, node: Node,
             if ident is not None:
                 fields[file.text(ident)] = ident
     return fields
-
-
-def params_struct(file: SourceFile, call: Node) -> Node | None:
-    """The params struct a collator call receives: inline, or bound by an earlier `let`."""
-    args = call.child_by_field_name("arguments")
-    first = next((c for c in args.named_children if c.type not in ("line_comment",
-                  "block_comment")), None) if args else None
-    if first is None:
-        return None
-    if first.type == "struct_expression":
-        return first
-    if first.type == "identifier":
-        name = file.text(first)
-        scope = call.parent
-        while scope is not None and scope.type != "function_item":
-            scope = scope.parent
-        if scope is None:
-            return None
-        found = None
-        for let in _lets(scope):
-            pattern = let.child_by_field_name("pattern")
-            value = let.child_by_field_name("value")
-            if (pattern is not None and value is not None and file.text(pattern) == name
-                    and value.type == "struct_expression" and let.start_byte < call.start_byte):
-                found = value
-        return found
-    return None
-
-
-_LET_QUERY = Query(RUST, "(let_declaration) @l")
-
-
-def _lets(scope: Node) -> list[Node]:
-    return sorted(QueryCursor(_LET_QUERY).captures(scope).get("l", []), key=lambda n: n.start_byte)
 
 
 def millis(value: object) -> int | None:

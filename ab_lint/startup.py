@@ -78,8 +78,10 @@ class Choice:
 class StartupValues:
     """Follows a node expression back to the value it has when no flag is given."""
 
-    def __init__(self, values: Values, modules: list[Module]) -> None:
+    def __init__(self, values: Values, modules: list[Module], prefer: str = "") -> None:
         self.values = values
+        # where callers disagree, a caller whose call names this (the runtime's crate) wins
+        self.prefer = prefer
         self.files: list[tuple[SourceFile, Module]] = []
         seen: set[int] = set()
         for module in modules:
@@ -150,7 +152,7 @@ class StartupValues:
         if node.type != "identifier":
             return None
         file = module.file
-        fn = _enclosing_fn(node)
+        fn = enclosing_fn(node)
         if fn is None:
             return None
         bound = _let_before(fn, file.text(node), node, file)
@@ -211,7 +213,7 @@ class StartupValues:
             for use in QueryCursor(_TYPES).captures(file.root).get("t", []):
                 if file.text(use) != name or (file is module.file and _within(use, scope)):
                     continue
-                if _enclosing_fn(use) is None:
+                if enclosing_fn(use) is None:
                     continue
                 verdicts.add(self.branch_taken(other, use))
         if True in verdicts:
@@ -346,7 +348,7 @@ class StartupValues:
     def _identifier(self, module: Module, node: Node, depth: int) -> Value:
         file = module.file
         name = file.text(node)
-        fn = _enclosing_fn(node)
+        fn = enclosing_fn(node)
         if fn is not None:
             bound = _let_before(fn, name, node, file)
             if bound is not None:
@@ -363,7 +365,8 @@ class StartupValues:
             raise Unresolved("anonymous fn")
         fn_name = file.text(name_node)
         found: set[Value] = set()
-        for _file, site_module, call, callee in self._call_sites():
+        named: set[Value] = set()
+        for site_file, site_module, call, callee in self._call_sites():
             if callee != fn_name:
                 continue
             args = call.child_by_field_name("arguments")
@@ -371,11 +374,15 @@ class StartupValues:
                 "line_comment", "block_comment")] if args is not None else []
             if index < len(passed):
                 try:
-                    found.add(self.value(site_module, passed[index], depth + 1))
+                    value = self.value(site_module, passed[index], depth + 1)
                 except Unresolved:
                     continue
-        if len(found) == 1:
-            return found.pop()
+                found.add(value)
+                if self.prefer and self.prefer in site_file.text(call):
+                    named.add(value)
+        for values in (named, found):
+            if len(values) == 1:
+                return next(iter(values))
         raise Unresolved(f"callers of {fn_name} pass {len(found)} different values")
 
     def _function(self, name: str) -> tuple[Module, Node] | None:
@@ -485,7 +492,7 @@ def _attributes(decl: Node, file: SourceFile) -> tuple[str, Node | None]:
     return " ".join(file.text(n) for n in nodes), with_default
 
 
-def _enclosing_fn(node: Node) -> Node | None:
+def enclosing_fn(node: Node) -> Node | None:
     scope = node.parent  # closures (`run_node_until_exit(|config| ..)`) see the fn's lets
     while scope is not None and scope.type != "function_item":
         scope = scope.parent
