@@ -78,8 +78,7 @@ class Loader:
         crate = self._crate_of.get(id(index))
         if crate is None:
             return []
-        files = read_sources(crate, self.diags)
-        self._bytes.update(files)
+        files = self.sources(crate)
         defines = re.compile(rb"macro_rules!\s*" + re.escape(name.encode()) + rb"\b")
         return [p for p, data in files.items() if b"macro_rules!" in data and defines.search(data)]
 
@@ -89,6 +88,7 @@ class Loader:
         return self._by_name.get(dep.package)
 
     def sources(self, crate: Crate) -> dict[Path, bytes]:
+        """The crate's source bytes (read once), kept for the parser to reuse."""
         files = read_sources(crate, self.diags)
         self._bytes.update(files)
         return files
@@ -105,9 +105,7 @@ class Loader:
         return self._reach[key]
 
     def mentions(self, crate: Crate, needles: list[bytes]) -> bool:
-        files = read_sources(crate, self.diags)
-        self._bytes.update(files)
-        return any(n in data for data in files.values() for n in needles)
+        return any(n in data for data in self.sources(crate).values() for n in needles)
 
     def _dependency(self, index: CrateIndex, ident: str) -> CrateIndex | None:
         # Name and macro lookup ask for the same (crate, name) pair thousands of times on a

@@ -94,6 +94,7 @@ class RuntimeModel:
                               if m.parent is None or id(m) in holders]
         self.other_scopes = [m for m in self.modules if m not in self.config_scopes]
         self._path_prefixes: dict[int, list[list[str]]] = {}
+        self._deps = {d.ident: d for d in crate.manifest.dependencies.values()}
 
     # -- finding things -------------------------------------------------------------------
     def _trait_crate(self, impl: Impl) -> tuple[str, ...]:
@@ -234,7 +235,7 @@ class RuntimeModel:
         first = path[0] if path else head
         if first in ("crate", "self", "super"):
             return True  # a local re-export: resolve it
-        deps = {d.ident: d for d in self.crate.manifest.dependencies.values()}
+        deps = self._deps
         # a head no `use` binds and no dependency is named may come through a glob import
         heads = [first] if first in deps or head in module.uses else [
             g[0] for g in module.globs if g]
