@@ -6,11 +6,7 @@ import pytest
 
 from conftest import expected, fixture_names
 
-# A fixture may mark a shape the code does not read yet ("pending": why): its tests are expected
-# to fail (some of its targets or facts may already pass).
-CASES = [pytest.param(name, t["runtime"], marks=[pytest.mark.xfail(
-            reason=expected(name)["pending"], strict=False)] if "pending" in expected(name) else [])
-         for name in fixture_names() for t in expected(name)["targets"]]
+CASES = [(name, t["runtime"]) for name in fixture_names() for t in expected(name)["targets"]]
 
 
 def _target(report: dict, runtime: str) -> dict:
