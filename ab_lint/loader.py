@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ab_lint.diagnostics import Diagnostics
@@ -27,7 +26,7 @@ class Loader:
         self._reach: dict[tuple[Path, bytes], bool] = {}
         self._dependencies: dict[tuple[int, str], CrateIndex | None] = {}
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
-                               macro_files=self._macro_files)
+                               crate_files=self._crate_files)
         self.sdk = read_release(workspace.root)
         self.program.release = self.sdk.name if self.sdk else None
         self._top = next((c.top.resolve() for c in workspace.crates if c.top), None)
@@ -74,13 +73,9 @@ class Loader:
         self._crate_of[id(index)] = crate
         return index
 
-    def _macro_files(self, index: CrateIndex, name: str) -> list[Path]:
+    def _crate_files(self, index: CrateIndex) -> dict[Path, bytes]:
         crate = self._crate_of.get(id(index))
-        if crate is None:
-            return []
-        files = self.sources(crate)
-        defines = re.compile(rb"macro_rules!\s*" + re.escape(name.encode()) + rb"\b")
-        return [p for p, data in files.items() if b"macro_rules!" in data and defines.search(data)]
+        return self.sources(crate) if crate is not None else {}
 
     def workspace_crate(self, dep: Dependency) -> Crate | None:
         if dep.path is not None:

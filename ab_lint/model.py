@@ -31,20 +31,23 @@ from ab_lint.rust.names import (
 )
 from ab_lint.rust.parse import RUST, SourceFile
 from ab_lint.rust.tokens import tokens
-from ab_lint.startup import StartupValues, enclosing_fn
+from ab_lint.startup import NodeFile, StartupValues, enclosing_fn
 
 PARACHAIN_SYSTEM = "cumulus_pallet_parachain_system"
 COLLATOR_STARTS = ("run", "run_with_export", "build", "build_aura_consensus",
                    "build_relay_chain_consensus")
+# Text a file that starts a collator holds: the collator module, a builder's name
+COLLATOR_FILE_MARKERS = (b"collators", b"AuraConsensus", b"build_aura_consensus",
+                         b"build_relay_chain_consensus", b"consensus_relay_chain", b"imbus")
 BLOCK_TIME_NAMES = ("MILLISECS_PER_BLOCK", "MILLI_SECS_PER_BLOCK", "MILLISECONDS_PER_BLOCK",
                     "MILLISECS_PER_PARA_BLOCK")
 _SPACES = re.compile(r"\s+")
 # `a::b::Name`: the module path `a::b` a runtime writes in front of an item
 _QUALIFIED = re.compile(rb"\b((?:[A-Za-z_][A-Za-z0-9_]*\s*::\s*)+)[A-Za-z_][A-Za-z0-9_]*")
-# Files worth parsing up front in a runtime crate: configs, APIs, macros, and those declaring
-# modules. Weight files and the like are parsed only if a path leads into them.
+# Files worth parsing up front in a runtime crate: configs, APIs and macros (with the modules
+# on the way to them). Weight files and the like are parsed only if a path leads into them.
 RUNTIME_FILE_MARKERS = (b"for Runtime", b"impl_runtime_apis", b"register_validate_block",
-                        b"construct_runtime", b"mod ", b"parameter_types", b"pub use ")
+                        b"construct_runtime", b"parameter_types")
 
 
 @dataclass(frozen=True)
@@ -517,7 +520,6 @@ class NodeModel:
         self.runtime = runtime
         self.index = loader.index(crate, _features_for(crate, runtime))
         self.values = Values(loader.program)
-        self.modules = self.index.modules() if self.index else []
         self._startup: StartupValues | None = None
 
     @property
@@ -525,12 +527,21 @@ class NodeModel:
         """Start-up values across the node's own crates: the binary, the command-line crate
         and the service library it depends on, and crates that depend on it."""
         if self._startup is None:
-            modules = list(self.modules)
-            for crate in self._node_side_crates():
-                index = self.loader.index(crate)
-                modules.extend(index.modules() if index else [])
-            self._startup = StartupValues(self.values, modules, self.runtime.lib_name)
+            files: list[NodeFile] = []
+            for crate, index in [(self.crate, self.index), *(
+                    (c, self.loader.index(c)) for c in self._node_side_crates())]:
+                if index is not None:
+                    files.extend(self._files(crate, index))
+            self._startup = StartupValues(self.values, files, self.runtime.lib_name)
         return self._startup
+
+    def _files(self, crate: Crate, index: CrateIndex) -> list[NodeFile]:
+        out = []
+        for path in self.loader.sources(crate):
+            source = self.loader.program.source(path)
+            if source is not None:
+                out.append(NodeFile(source, lambda p=path: index.module_of(p)))
+        return out
 
     def _node_side_crates(self) -> list[Crate]:
         out, seen, frontier = [], {self.crate.dir}, [self.crate]
@@ -551,13 +562,12 @@ class NodeModel:
         return out
 
     def collator_calls(self) -> list[tuple[str, Node, Module]]:
-        calls = self._calls_in(self.modules)
+        calls = self._calls_in(self.index)
         if calls:
             return calls
         # the node may start its collator from a service library it depends on
         for crate in self._node_libraries():
-            index = self.loader.index(crate)
-            calls = self._calls_in(index.modules() if index else [])
+            calls = self._calls_in(self.loader.index(crate))
             if calls:
                 return calls
         return []
@@ -577,7 +587,15 @@ class NodeModel:
                     if target.is_node:
                         yield target
 
-    def _calls_in(self, modules: list[Module]) -> list[tuple[str, Node, Module]]:
+    def _calls_in(self, index: CrateIndex | None) -> list[tuple[str, Node, Module]]:
+        """The collator start-ups in a crate. Files that name a collator module or builder
+        are read first; a crate whose start-up hides behind a local re-export is read whole."""
+        if index is None:
+            return []
+        return (self._calls_among(index.modules(COLLATOR_FILE_MARKERS))
+                or self._calls_among(index.modules()))
+
+    def _calls_among(self, modules: list[Module]) -> list[tuple[str, Node, Module]]:
         calls = []
         seen_files: set[int] = set()
         for module in modules:

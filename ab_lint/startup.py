@@ -10,6 +10,7 @@ unresolved rather than guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -75,23 +76,46 @@ class Choice:
         return norm(pattern) == norm(self.name)
 
 
+class NodeFile:
+    """A file of the node's crates: its bytes now, its module (which parses it and the modules
+    on the way to it) when a question needs it."""
+
+    def __init__(self, file: SourceFile, find: Callable[[], Module | None]) -> None:
+        self.file = file
+        self._find: Callable[[], Module | None] | None = find
+        self._module: Module | None = None
+
+    @property
+    def module(self) -> Module | None:
+        if self._find is not None:
+            self._module, self._find = self._find(), None
+        return self._module
+
+
 class StartupValues:
     """Follows a node expression back to the value it has when no flag is given."""
 
-    def __init__(self, values: Values, modules: list[Module], prefer: str = "") -> None:
+    def __init__(self, values: Values, files: list[NodeFile], prefer: str = "") -> None:
         self.values = values
         # where callers disagree, a caller whose call names this (the runtime's crate) wins
         self.prefer = prefer
-        self.files: list[tuple[SourceFile, Module]] = []
-        seen: set[int] = set()
-        for module in modules:
-            if module.file is not None and id(module.file) not in seen:
-                seen.add(id(module.file))
-                self.files.append((module.file, module))
-        self._calls: list[tuple[SourceFile, Module, Node, str]] | None = None
+        self.files = files
+        self._calls: dict[str, list[tuple[SourceFile, Module, Node, str]]] = {}
         # where the last value read came from when that is not the expression itself: the
         # flag's default is the line to edit
         self.origin: tuple[SourceFile, Node] | None = None
+
+    def _holding(self, *needles: str) -> list[tuple[SourceFile, Module]]:
+        """The files whose text holds every needle, with their modules. Only these are
+        parsed: a node's crates are hundreds of files, and each question names something."""
+        wanted = [n.encode() for n in needles]
+        out = []
+        for entry in self.files:
+            if all(n in entry.file.data for n in wanted):
+                module = entry.module
+                if module is not None:
+                    out.append((entry.file, module))
+        return out
 
     def value(self, module: Module, node: Node, depth: int = 0) -> Value:
         if depth > MAX_DEPTH:
@@ -164,9 +188,7 @@ class StartupValues:
             return None
         found = None
         wanted = file.text(name_node)
-        for _file, site_module, site, callee in self._call_sites():
-            if callee != wanted:  # before the arguments: a node crate has thousands of calls
-                continue
+        for _file, site_module, site, _callee in self._call_sites(wanted):
             args = site.child_by_field_name("arguments")
             passed = [a for a in args.named_children if a.type not in (
                 "line_comment", "block_comment")] if args is not None else []
@@ -207,9 +229,7 @@ class StartupValues:
             return None
         name = module.file.text(ty).split("::")[-1]
         verdicts = set()
-        for file, other in self.files:
-            if name.encode() not in file.data:
-                continue
+        for file, other in self._holding(name):
             for use in QueryCursor(_TYPES).captures(file.root).get("t", []):
                 if file.text(use) != name or (file is module.file and _within(use, scope)):
                     continue
@@ -366,9 +386,7 @@ class StartupValues:
         fn_name = file.text(name_node)
         found: set[Value] = set()
         named: set[Value] = set()
-        for site_file, site_module, call, callee in self._call_sites():
-            if callee != fn_name:
-                continue
+        for site_file, site_module, call, _callee in self._call_sites(fn_name):
             args = call.child_by_field_name("arguments")
             passed = [a for a in args.named_children if a.type not in (
                 "line_comment", "block_comment")] if args is not None else []
@@ -386,28 +404,23 @@ class StartupValues:
         raise Unresolved(f"callers of {fn_name} pass {len(found)} different values")
 
     def _function(self, name: str) -> tuple[Module, Node] | None:
-        for file, module in self.files:
-            if name.encode() not in file.data:
-                continue
+        for file, module in self._holding(name):
             for fn in QueryCursor(_FNS).captures(file.root).get("fn", []):
                 found = fn.child_by_field_name("name")
                 if found is not None and file.text(found) == name:
                     return module, fn
         return None
 
-    def _call_sites(self) -> list[tuple[SourceFile, Module, Node, str]]:
-        if self._calls is None:
-            self._calls = []
-            for file, module in self.files:
-                self._calls.extend((file, module, call, callee)
-                                   for call, callee in _calls_in(file))
-        return self._calls
+    def _call_sites(self, callee: str) -> list[tuple[SourceFile, Module, Node, str]]:
+        if callee not in self._calls:
+            self._calls[callee] = [(file, module, call, name)
+                                   for file, module in self._holding(callee)
+                                   for call, name in _calls_in(file) if name == callee]
+        return self._calls[callee]
 
     def _cli_default(self, field: str, depth: int) -> Value:
         """The default of a command-line field: clap's `default_value`/`default_value_t`."""
-        for file, _module in self.files:
-            if field.encode() not in file.data or b"default_value" not in file.data:
-                continue
+        for file, _module in self._holding(field, "default_value"):
             for decl in QueryCursor(_FIELDS).captures(file.root).get("field", []):
                 name = decl.child_by_field_name("name")
                 if name is None or file.text(name) != field:
@@ -435,11 +448,8 @@ class StartupValues:
     def _field_built(self, field: str, depth: int) -> Value:
         """A field with no flag of its own: the value the one struct literal setting it gives
         (`NodeExtraArgs { authoring_policy: .., .. }` built from the parsed flags)."""
-        needle = field.encode()
         found = []
-        for file, module in self.files:
-            if needle not in file.data:
-                continue
+        for file, module in self._holding(field):
             for init in QueryCursor(_INITS).captures(file.root).get("init", []):
                 name = init.child_by_field_name("field")
                 value = init.child_by_field_name("value")

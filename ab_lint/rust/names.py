@@ -189,13 +189,32 @@ class CrateIndex:
         self.root = Module(self, "crate", None, file, None, child_dir)
 
     def modules(self, markers: tuple[bytes, ...] | None = None) -> list[Module]:
-        """Every module of the crate, loaded; with `markers`, a module in a file of its own is
-        loaded only if its text holds one (the rest load on demand, when a path leads there)."""
+        """Every module of the crate, loaded. With `markers`, only the modules in files whose
+        text holds one, and those on the way to them, are loaded (parsed); the rest load on
+        demand, when a path leads there."""
+        wanted = None
+        if markers is not None:
+            wanted = {p for p, data in self.program.crate_files(self).items()
+                      if any(k in data for k in markers)}
+        return self._walk(wanted)
+
+    def module_of(self, path: Path) -> Module | None:
+        """The module whose own file is `path`, loading only the modules on the way to it."""
+        for module in self._walk({path}):
+            if module.file is not None and module.file.path == path:
+                return module
+        return None
+
+    def _walk(self, wanted: set[Path] | None) -> list[Module]:
+        # A module in a file of its own is entered when its file is wanted or a wanted file
+        # lies under the folder its `mod x;` children come from (a `#[path]` module is seen
+        # by its file once its parent is loaded).
+        folders = {d for p in wanted for d in p.parents} if wanted is not None else set()
         out, stack = [], [self.root]
         while stack:
             m = stack.pop()
-            if (markers is not None and m is not self.root and m.file is not None
-                    and m.owns_file and not any(k in m.file.data for k in markers)):
+            if (wanted is not None and m is not self.root and m.file is not None and m.owns_file
+                    and m.file.path not in wanted and m.child_dir not in folders):
                 continue
             m.load()
             out.append(m)
@@ -294,7 +313,9 @@ class CrateIndex:
         if wanted in self._macro_rules:
             return self._macro_rules[wanted]
         self._macro_rules[wanted] = None
-        for path in self.program.macro_files(self, wanted):
+        defines = re.compile(rb"macro_rules!\s*" + re.escape(wanted.encode()) + rb"\b")
+        for path in [p for p, data in self.program.crate_files(self).items()
+                     if b"macro_rules!" in data and defines.search(data)]:
             source = self.program.source(path)
             if source is None:
                 continue
@@ -480,7 +501,7 @@ class Program:
 
     read: Callable[[Path], SourceFile | None]
     crate_for_dependency: Callable[[CrateIndex, str], CrateIndex | None]
-    macro_files: Callable[[CrateIndex, str], list[Path]] = lambda index, name: []
+    crate_files: Callable[[CrateIndex], dict[Path, bytes]] = lambda index: {}
     depth: int = 0  # macro expansions in progress
     release: str | None = None  # the SDK release Cargo.lock pins, for outside constants
     files: dict[Path, SourceFile | None] = field(default_factory=dict)
