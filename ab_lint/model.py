@@ -227,10 +227,13 @@ class RuntimeModel:
         if key not in self._path_prefixes:
             prefixes = {re.sub(rb"\s+", b"", m.group(1)) for m in
                         _QUALIFIED.finditer(module.file.data)}
+            # `Permill::from_percent`, `DispatchClass::Normal`: a path through a type (named in
+            # UpperCamelCase, as rustc asks) never reaches a module, so it is not resolved
             self._path_prefixes[key] = [
                 segs for prefix in sorted(prefixes)
                 if (segs := [s for s in prefix.decode().split("::") if s])
-                and segs[0] not in ("crate", "self", "super", "Self")]
+                and segs[0] not in ("crate", "self", "super", "Self")
+                and not any(s[:1].isupper() for s in segs)]
         return self._path_prefixes[key]
 
     def _may_hold(self, module: Module, head: str, needle: bytes) -> bool:

@@ -562,6 +562,12 @@ class Program:
             found = self.resolve(module, module.uses[name], seen, fallback)
             if found is not None:
                 return found
+        if first and name in module.crate.extern:
+            # a dependency's name heads the path: globs (which may lead through a dozen
+            # crates, `use xcm::latest::prelude::*`) are not searched for it
+            dep = self.extern_crate(module.crate, name)
+            if dep is not None:
+                return dep
         external_glob = None
         for glob in module.globs:
             target = self.resolve(module, glob, seen, fallback)
