@@ -28,6 +28,9 @@ NODE_MARKERS = (b"collators::", b"AuraConsensus", b"build_aura_consensus", b"nim
                 b"build_relay_chain_consensus", b"polkadot_omni_node_lib")
 SKIP_DIRS = {"target", ".git", "node_modules"}
 OMNI_NODE_LIB = b"polkadot_omni_node_lib"
+VALIDATE = b"register_validate_block"
+# crates through which a workspace macro can invoke register_validate_block!
+VALIDATE_CRATES = {"cumulus-pallet-parachain-system", "polkadot-sdk"}
 _INVOKES_APIS = re.compile(rb"^[ \t]*(?:[\w:]+::)?impl_runtime_apis\s*!", re.MULTILINE)
 _VALIDATE = re.compile(rb"^(?:[\w:]+::)?register_validate_block\s*!", re.MULTILINE)
 _CONSTRUCT = re.compile(rb"^[ \t]*(?:[\w:]+::)?construct_runtime\s*!\s*[({]|#\[[\w:]*runtime\b",
@@ -299,15 +302,18 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
     own_blob = blob
     if maybe_runtime and _only_in_macros(files, b"register_validate_block") and not builds_wasm:
         return  # a crate of shared macros, expanded by the runtimes that invoke them
-    if maybe_runtime and builds_wasm and not (_INVOKES_APIS.search(blob) and
-                                              _VALIDATE.search(blob)):
-        # the runtime may be assembled by macros of a workspace crate it depends on
+    if maybe_runtime and builds_wasm and not (_search(_INVOKES_APIS, b"impl_runtime_apis", blob)
+                                              and _search(_VALIDATE, VALIDATE, blob)):
+        # the runtime may be assembled by macros of a workspace crate it depends on; one that
+        # can write register_validate_block! depends on the crate defining it (a relay chain's
+        # runtime has hundreds of workspace dependencies, none of them such)
         blob += b"\0".join(data for dep in crate.manifest.dependencies.values()
                            if (c := crates.get(dep.path) if dep.path else None) is not None
+                           and c.depends_on_any(VALIDATE_CRATES)
                            for data in read_sources(c, diags).values()
                            if b"macro_rules!" in data)
     has_marker = any(m in blob for m in RUNTIME_MARKERS)
-    generated = _GENERATED.search(blob)
+    generated = _search(_GENERATED, b"OUT_DIR", blob)
     if maybe_runtime and generated and not _CONSTRUCT.search(blob):
         # construct_runtime! and the configs come from a file build.rs writes: what can be
         # read of the sources would give a wrong phase, so the crate is named, not judged
@@ -320,8 +326,8 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
         # A parachain runtime invokes register_validate_block! as an item of its own (at the
         # start of a line), or through a workspace macro; a documentation crate's example
         # runtimes sit indented in nested modules.
-        if _VALIDATE.search(own_blob) or (
-                own_blob is not blob and b"register_validate_block" in blob[len(own_blob):]):
+        if _search(_VALIDATE, VALIDATE, own_blob) or (
+                own_blob is not blob and VALIDATE in blob[len(own_blob):]):
             crate.is_runtime = True
         elif b"register_validate_block" in own_blob:
             diags.add(crate.dir, f"crate {crate.name} holds a parachain runtime only inside "
@@ -348,6 +354,12 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
                 for d in crate.manifest.dependencies.values())
         else:
             crate.is_node = True
+
+
+def _search(pattern: re.Pattern[bytes], needle: bytes, blob: bytes) -> re.Match[bytes] | None:
+    """`pattern` in `blob`, looked for only when `blob` holds its literal part: a multi-line
+    pattern anchored at line starts costs a pass per line over megabytes of runtime sources."""
+    return pattern.search(blob) if needle in blob else None
 
 
 def _only_in_macros(files: dict[Path, bytes], needle: bytes) -> bool:
