@@ -25,6 +25,8 @@ class Loader:
         self._crate_of: dict[int, Crate] = {}
         self._reach: dict[tuple[Path, bytes], bool] = {}
         self._dependencies: dict[tuple[int, str], CrateIndex | None] = {}
+        self._dependents: dict[Path, list[Crate]] | None = None
+        self.node_files: dict[int, list] = {}  # NodeModel's, by id of a crate index held here
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
                                crate_files=self._crate_files)
         self.sdk = read_release(workspace.root)
@@ -81,6 +83,16 @@ class Loader:
         if dep.path is not None:
             return self._by_dir.get(dep.path)
         return self._by_name.get(dep.package)
+
+    def dependents(self, crate: Crate) -> list[Crate]:
+        """The workspace crates with a path dependency on `crate`."""
+        if self._dependents is None:
+            self._dependents = {}
+            for user in self.workspace.crates:
+                for dep in user.manifest.dependencies.values():
+                    if dep.path is not None:
+                        self._dependents.setdefault(dep.path, []).append(user)
+        return self._dependents.get(crate.dir, [])
 
     def sources(self, crate: Crate) -> dict[Path, bytes]:
         """The crate's source bytes (read once), kept for the parser to reuse."""

@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node, Query
 
 from ab_lint.discover import NODE_DEPS, Crate
 from ab_lint.known import external_value
@@ -539,12 +539,16 @@ class NodeModel:
         return self._startup
 
     def _files(self, crate: Crate, index: CrateIndex) -> list[NodeFile]:
-        out = []
-        for path in self.loader.sources(crate):
-            source = self.loader.program.source(path)
-            if source is not None:
-                out.append(NodeFile(source, lambda p=path: index.module_of(p)))
-        return out
+        # one list per crate index: the runtimes sharing a node share its modules
+        key = id(index)
+        if key not in self.loader.node_files:
+            out = []
+            for path in self.loader.sources(crate):
+                source = self.loader.program.source(path)
+                if source is not None:
+                    out.append(NodeFile(source, lambda p=path: index.module_of(p)))
+            self.loader.node_files[key] = out
+        return self.loader.node_files[key]
 
     def _node_side_crates(self) -> list[Crate]:
         out, seen, frontier = [], {self.crate.dir}, [self.crate]
@@ -557,11 +561,7 @@ class NodeModel:
                     seen.add(target.dir)
                     frontier.append(target)
                     out.append(target)
-        # `Crate.dir` builds a new Path on each call: taken once, not once per dependency of
-        # every workspace crate (8,000 times per node on polkadot-sdk)
-        here = self.crate.dir
-        out.extend(c for c in self.loader.workspace.crates if c.dir not in seen
-                   and any(d.path == here for d in c.manifest.dependencies.values()))
+        out.extend(c for c in self.loader.dependents(self.crate) if c.dir not in seen)
         return out
 
     def collator_calls(self) -> list[tuple[str, Node, Module]]:
@@ -719,8 +719,7 @@ _CALL_QUERY = Query(RUST, "(call_expression function: [(scoped_identifier) (gene
 def _calls(file: SourceFile) -> list[Node]:
     if b"run" not in file.data and b"build" not in file.data:
         return []
-    captures = QueryCursor(_CALL_QUERY).captures(file.root)
-    return sorted(captures.get("c", []), key=lambda n: n.start_byte)
+    return sorted(file.captures(_CALL_QUERY, "c"), key=lambda n: n.start_byte)
 
 
 def full_path(target: object, segs: list[str]) -> tuple[str, ...]:

@@ -46,7 +46,7 @@ def _calls_in(file: SourceFile) -> list[tuple[Node, str]]:
     if cached is not None:
         return cached
     calls: list[tuple[Node, str]] = []
-    for call in QueryCursor(_CALLS).captures(file.root).get("call", []):
+    for call in file.captures(_CALLS, "call"):
         func = call.child_by_field_name("function")
         if func is None:
             continue
@@ -101,6 +101,7 @@ class StartupValues:
         self.prefer = prefer
         self.files = files
         self._calls: dict[str, list[tuple[SourceFile, Module, Node, str]]] = {}
+        self._held: dict[tuple[str, ...], list[tuple[SourceFile, Module]]] = {}
         # where the last value read came from when that is not the expression itself: the
         # flag's default is the line to edit
         self.origin: tuple[SourceFile, Node] | None = None
@@ -108,14 +109,12 @@ class StartupValues:
     def _holding(self, *needles: str) -> list[tuple[SourceFile, Module]]:
         """The files whose text holds every needle, with their modules. Only these are
         parsed: a node's crates are hundreds of files, and each question names something."""
-        wanted = [n.encode() for n in needles]
-        out = []
-        for entry in self.files:
-            if all(n in entry.file.data for n in wanted):
-                module = entry.module
-                if module is not None:
-                    out.append((entry.file, module))
-        return out
+        if needles not in self._held:
+            wanted = [n.encode() for n in needles]
+            self._held[needles] = [(entry.file, module) for entry in self.files
+                                   if all(n in entry.file.data for n in wanted)
+                                   and (module := entry.module) is not None]
+        return self._held[needles]
 
     def value(self, module: Module, node: Node, depth: int = 0) -> Value:
         if depth > MAX_DEPTH:
@@ -230,7 +229,7 @@ class StartupValues:
         name = module.file.text(ty).split("::")[-1]
         verdicts = set()
         for file, other in self._holding(name):
-            for use in QueryCursor(_TYPES).captures(file.root).get("t", []):
+            for use in file.captures(_TYPES, "t"):
                 if file.text(use) != name or (file is module.file and _within(use, scope)):
                     continue
                 if enclosing_fn(use) is None:
@@ -405,7 +404,7 @@ class StartupValues:
 
     def _function(self, name: str) -> tuple[Module, Node] | None:
         for file, module in self._holding(name):
-            for fn in QueryCursor(_FNS).captures(file.root).get("fn", []):
+            for fn in file.captures(_FNS, "fn"):
                 found = fn.child_by_field_name("name")
                 if found is not None and file.text(found) == name:
                     return module, fn
@@ -421,7 +420,7 @@ class StartupValues:
     def _cli_default(self, field: str, depth: int) -> Value:
         """The default of a command-line field: clap's `default_value`/`default_value_t`."""
         for file, _module in self._holding(field, "default_value"):
-            for decl in QueryCursor(_FIELDS).captures(file.root).get("field", []):
+            for decl in file.captures(_FIELDS, "field"):
                 name = decl.child_by_field_name("name")
                 if name is None or file.text(name) != field:
                     continue
@@ -450,7 +449,7 @@ class StartupValues:
         (`NodeExtraArgs { authoring_policy: .., .. }` built from the parsed flags)."""
         found = []
         for file, module in self._holding(field):
-            for init in QueryCursor(_INITS).captures(file.root).get("init", []):
+            for init in file.captures(_INITS, "init"):
                 name = init.child_by_field_name("field")
                 value = init.child_by_field_name("value")
                 if name is not None and value is not None and file.text(name) == field:

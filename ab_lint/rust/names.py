@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node, Query
 
 from ab_lint.rust import cfg, macros
 from ab_lint.rust.parse import RUST, SourceFile
@@ -319,7 +319,7 @@ class CrateIndex:
             source = self.program.source(path)
             if source is None:
                 continue
-            for definition in QueryCursor(_MACRO_DEFS).captures(source.root).get("m", []):
+            for definition in source.captures(_MACRO_DEFS, "m"):
                 name = definition.child_by_field_name("name")
                 if name is not None and source.text(name) == wanted:
                     self._macro_rules[wanted] = (definition, source)

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 import tree_sitter_rust
-from tree_sitter import Language, Node, Parser, Range, Tree
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Range, Tree
 
 RUST = Language(tree_sitter_rust.language())
 _PARSER = Parser(RUST)
@@ -27,6 +27,7 @@ class SourceFile:
         self.rel = rel
         self.data = data
         self._on_parse = on_parse
+        self._captured: dict[tuple[int, str], list[Node]] = {}
 
     @cached_property
     def tree(self) -> Tree:
@@ -57,6 +58,14 @@ class SourceFile:
                 return node.start_point[0] + 1
             cursor.extend(c for c in reversed(node.children) if c.has_error)
         return root.start_point[0] + 1
+
+    def captures(self, query: Query, name: str) -> list[Node]:
+        """The nodes `query` captures as `name` in the whole file, found once: every runtime
+        paired with the same node asks the same questions of the same files."""
+        key = (id(query), name)
+        if key not in self._captured:
+            self._captured[key] = QueryCursor(query).captures(self.root).get(name, [])
+        return self._captured[key]
 
     def text(self, node: Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
