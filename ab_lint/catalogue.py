@@ -6,7 +6,6 @@ A rule's file holds its id, title, phase, severity, guide link, message and fix-
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import rtoml
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
@@ -61,7 +61,7 @@ def _variants(value: Any) -> dict[str, str]:
 def load() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for path in sorted(_rules_dir().glob("AB*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = rtoml.loads(path.read_text(encoding="utf-8"))
         rule = Rule(
             id=data["id"], name=data["name"], title=data["title"], phase=int(data["phase"]),
             severity=data["severity"], guide=data["guide"], gates=bool(data.get("gates")),

@@ -12,11 +12,12 @@ Keys (all optional):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
+
+import rtoml
 
 from ab_lint.diagnostics import InputError
 
@@ -58,8 +59,8 @@ def load(root: Path, explicit: Path | None, rule_ids: set[str]) -> Config:
     manifest = root / "Cargo.toml"
     if manifest.is_file():
         try:
-            data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            data = rtoml.loads(manifest.read_text(encoding="utf-8"))
+        except (ValueError, OSError):  # rtoml.TomlParsingError and UnicodeDecodeError included
             return Config()  # discovery reports a broken manifest
         for table in ("workspace", "package"):
             section = data.get(table, {})
@@ -72,10 +73,10 @@ def load(root: Path, explicit: Path | None, rule_ids: set[str]) -> Config:
 
 def _from_file(path: Path, _: None, rule_ids: set[str]) -> Config:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = rtoml.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise InputError(f"{path}: cannot read config: {e.strerror}") from e
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+    except ValueError as e:  # rtoml.TomlParsingError and UnicodeDecodeError are ValueErrors
         raise InputError(f"{path}: malformed config: {e}") from e
     return _validate(data, str(path), rule_ids)
 

@@ -9,9 +9,10 @@ name; module constants (`parachains_common::SLOT_DURATION`,
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from importlib import resources
+
+import rtoml
 
 from ab_lint.rust.evaluate import Value, Weight
 from ab_lint.sdk import release_key
@@ -40,7 +41,7 @@ def _modules() -> dict[str, list[tuple[tuple[int, int] | None, tuple[int, int] |
     """Module path -> [(since, until, values)], oldest first."""
     text = resources.files("ab_lint.data").joinpath("sdk_constants.toml").read_text("utf-8")
     table: dict[str, list] = {}
-    for entry in tomllib.loads(text)["module"]:
+    for entry in rtoml.loads(text)["module"]:
         paths = entry["path"] if isinstance(entry["path"], list) else [entry["path"]]
         values = {k: Weight(*v) if isinstance(v, list) else v for k, v in entry["values"].items()}
         row = (release_key(entry["since"]), release_key(entry["until"]) if "until" in entry

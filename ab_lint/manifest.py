@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import rtoml
 
 from ab_lint.diagnostics import Diagnostics
 
@@ -88,13 +89,18 @@ class Manifest:
 def load_manifest(path: Path, diags: Diagnostics,
                   workspace_deps: dict[str, Any] | None = None) -> Manifest | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Cargo accepts a manifest that starts with a byte order mark, and without
+        # it the line patterns of `line_of` see the first line as it is written.
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         diags.add(path, f"cannot read manifest: {getattr(e, 'strerror', None) or e}")
         return None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
+        data = rtoml.loads(text)
+    except ValueError as e:
+        # rtoml.TomlParsingError is a ValueError: bad syntax, a duplicate key, nesting deeper
+        # than 80 levels, an integer beyond 128 bits. Any other ValueError from the parser is
+        # bad input too (a note), never a traceback.
         diags.add(path, f"malformed manifest: {e}")
         return None
     m = Manifest(path=path, text=text, data=data)
