@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import rtoml
 
 SKIP_DIRS = {"target", ".git", "node_modules", ".github", "vendor"}
 MAX_BYTES = 8 * 1024 * 1024
@@ -50,43 +52,128 @@ class RelayScan:
 
 def scan(root: Path, rel) -> RelayScan:
     out = RelayScan()
-    root_depth = len(root.parts)
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
-                             and len(here.parts) - root_depth < MAX_DEPTH)
-        for name in sorted(filenames):
-            if not name.endswith((".toml", ".json")) or name in ("Cargo.toml", "package.json"):
+    _scan_dir(str(root), 0, out, rel)
+    return out
+
+
+# What a JSON document may start with (JSON whitespace) before its first value.
+_JSON_SPACE = re.compile(rb"[ \t\n\r]*")
+# A file is parsed only if it holds one of these: a network names its relay chain, a chain
+# spec's host configuration is a "configuration" key.
+_NEEDLES = (b"relaychain", b'"configuration"')
+# Big files are searched from a byte both needles hold, at a known offset in each: `r` is
+# not a hex digit, so in a chain spec (megabytes of hex) it occurs a few dozen times, and
+# `find` of one byte (memchr) skips the rest many times faster than a search for a needle.
+_ANCHOR = b"r"
+_AT = tuple((needle, needle.index(_ANCHOR)) for needle in _NEEDLES)
+_ANCHOR_FROM = 64 * 1024  # below this size two plain searches are as quick
+_ANCHOR_TRIES = 512  # a file with more anchors than this (prose, a dashboard) is searched
+
+
+def _scan_dir(top: str, depth: int, out: RelayScan, rel) -> None:
+    """One directory: its files by name, then its subdirectories by name, down to MAX_DEPTH.
+
+    The walk of `os.walk(root)` with names sorted (a directory that cannot be listed, or
+    fails half way, is left out; symlinked directories are not followed), on plain strings:
+    a Path is built only for a file that is read as a network or a chain spec.
+    """
+    files: list[os.DirEntry] = []
+    dirs: list[os.DirEntry] = []
+    try:
+        with os.scandir(top) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(entry)
+    except OSError:
+        return
+    for entry in sorted(files, key=_name):
+        name = entry.name
+        if not name.endswith((".toml", ".json")) or name in ("Cargo.toml", "package.json"):
+            continue
+        data = _read(entry)
+        if data is None:
+            continue
+        if name.endswith(".json"):
+            start = _JSON_SPACE.match(data).end()
+            if data[start:start + 1] != b"{":
+                continue  # an array, a string, a number, not JSON at all: never a dict
+        if not _mentions(data):
+            continue
+        _take(Path(entry.path), name, data, out, rel)
+    if depth < MAX_DEPTH:
+        for entry in sorted(dirs, key=_name):
+            name = entry.name
+            if name in SKIP_DIRS or name.startswith("."):
                 continue
-            path = here / name
             try:
-                if path.stat().st_size > MAX_BYTES:
+                if entry.is_symlink():
                     continue
-                data = path.read_bytes()
             except OSError:
                 continue
-            if b"relaychain" not in data and b'"configuration"' not in data:
-                continue
-            text = data.decode("utf-8", "replace")
-            doc = _load(name, text)
-            if not isinstance(doc, dict):
-                continue
-            kind = "zombienet" if "relaychain" in doc else "chain-spec"
-            if kind == "zombienet":
-                if not (doc.get("parachains") or doc.get("parachain")):
-                    continue  # a relay-only test network says nothing about a parachain's needs
-                out.networks.append(rel(path))
-            elif "genesis" not in doc:
-                continue
-            for keys, config in _configs(doc, []):
-                out.configs.append(HostConfig(path, rel(path), text, keys, config, kind))
-    return out
+            _scan_dir(entry.path, depth + 1, out, rel)
+
+
+def _mentions(data: bytes) -> bool:
+    """Whether `data` holds one of _NEEDLES: the answer of `any(n in data for n in _NEEDLES)`.
+
+    Every occurrence of a needle has _ANCHOR at its offset in the needle, so trying each
+    occurrence of _ANCHOR finds every needle; past _ANCHOR_TRIES it falls back to searching.
+    """
+    if len(data) < _ANCHOR_FROM:
+        return any(needle in data for needle in _NEEDLES)
+    find, at = data.find, data.startswith
+    (first, first_at), (second, second_at) = _AT
+    i = find(_ANCHOR)
+    for _ in range(_ANCHOR_TRIES):
+        if i < 0:
+            return False
+        if (i >= first_at and at(first, i - first_at)) or (i >= second_at
+                                                           and at(second, i - second_at)):
+            return True
+        i = find(_ANCHOR, i + 1)
+    return any(needle in data for needle in _NEEDLES)
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _read(entry: os.DirEntry) -> bytes | None:
+    """The file's bytes; None for one that is not a regular file (a FIFO would block the
+    read), is bigger than MAX_BYTES or cannot be read."""
+    try:
+        st = entry.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None
+        with open(entry.path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _take(path: Path, name: str, data: bytes, out: RelayScan, rel) -> None:
+    text = data.decode("utf-8", "replace")
+    doc = _load(name, text)
+    if not isinstance(doc, dict):
+        return
+    kind = "zombienet" if "relaychain" in doc else "chain-spec"
+    if kind == "zombienet":
+        if not (doc.get("parachains") or doc.get("parachain")):
+            return  # a relay-only test network says nothing about a parachain's needs
+        out.networks.append(rel(path))
+    elif "genesis" not in doc:
+        return
+    for keys, config in _configs(doc, []):
+        out.configs.append(HostConfig(path, rel(path), text, keys, config, kind))
 
 
 def _load(name: str, text: str) -> Any:
     try:
-        return tomllib.loads(text) if name.endswith(".toml") else json.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return rtoml.loads(text) if name.endswith(".toml") else json.loads(text)
+    except (ValueError, RecursionError):  # rtoml.TomlParsingError is a ValueError
         return None
 
 
