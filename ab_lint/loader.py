@@ -28,7 +28,7 @@ class Loader:
         self._dependents: dict[Path, list[Crate]] | None = None
         self.node_files: dict[int, list] = {}  # NodeModel's, by id of a crate index held here
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
-                               crate_files=self._crate_files)
+                               crate_files=self._crate_files, may_define=self._may_define)
         self.sdk = read_release(workspace.root)
         self.program.release = self.sdk.name if self.sdk else None
         self._top = next((c.top.resolve() for c in workspace.crates if c.top), None)
@@ -83,6 +83,17 @@ class Loader:
         if dep.path is not None:
             return self._by_dir.get(dep.path)
         return self._by_name.get(dep.package)
+
+    def _may_define(self, index: CrateIndex, ident: str, name: str) -> bool:
+        parent = self._crate_of.get(id(index))
+        dep = next((d for d in parent.manifest.dependencies.values() if d.ident == ident),
+                   None) if parent is not None else None
+        crate = self.workspace_crate(dep) if dep is not None else None
+        if crate is None:
+            return False
+        needle = name.encode()
+        return any(b"macro_rules!" in data and needle in data
+                   for data in self.sources(crate).values())
 
     def dependents(self, crate: Crate) -> list[Crate]:
         """The workspace crates with a path dependency on `crate`."""

@@ -9,9 +9,10 @@ crates of the workspace by their dependency names. A path that leaves the worksp
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -292,7 +293,7 @@ class CrateIndex:
         name = segs[-1]
         if name not in BUILTIN_MACROS and self._expand(module, node, segs, body):
             return
-        if name == "parameter_types":
+        if name in ("parameter_types", "ord_parameter_types"):
             for item in _parameter_types(module, body, data, self.features):
                 module.add(item)
             return
@@ -329,19 +330,21 @@ class CrateIndex:
     def _find_macro(self, module: Module, segs: list[str]) -> tuple[Node, SourceFile,
                                                                     CrateIndex] | None:
         name = segs[-1]
-        owners: list[CrateIndex] = []
         head = segs[0] if len(segs) > 1 else None
         if head is None and name in module.uses and len(module.uses[name]) > 1:
             head = module.uses[name][0]
+        owners: Iterable[CrateIndex] = ()
         if head in (None, "crate", "$crate", "self", "super"):
-            owners.append(self)
+            owners = (self,)
         if head is not None and head not in ("crate", "$crate", "self", "super"):
             dep = self.program.crate_for_dependency(self, head)
-            if dep is not None:
-                owners.append(dep)
+            owners = (dep,) if dep is not None else ()
         elif head is None:  # `#[macro_use]` or a macro exported by a dependency
-            owners.extend(d for ident in self.extern
-                          if (d := self.program.crate_for_dependency(self, ident)) is not None)
+            # loaded one by one, and only those whose text defines it: a runtime has a
+            # hundred dependencies, and indexing each costs more than reading its bytes
+            owners = itertools.chain(owners, (
+                d for ident in self.extern if self.program.may_define(self, ident, name)
+                and (d := self.program.crate_for_dependency(self, ident)) is not None))
         for owner in owners:
             found = owner.macro_rule(name)
             if found is not None:
@@ -399,7 +402,8 @@ class CrateIndex:
 
 # Macros read for what they mean rather than expanded, even where the workspace defines them
 # (polkadot-sdk itself defines parameter_types!).
-BUILTIN_MACROS = {"parameter_types", "construct_runtime", "register_validate_block",
+BUILTIN_MACROS = {"parameter_types", "ord_parameter_types", "construct_runtime",
+                  "register_validate_block",
                   "impl_runtime_apis", "decl_runtime_apis", "macro_rules", "vec", "format",
                   "println", "assert", "assert_eq", "debug_assert", "include", "concat", "env",
                   "cfg", "matches", "panic", "write", "writeln", "log", "include_str"}
@@ -502,6 +506,8 @@ class Program:
     read: Callable[[Path], SourceFile | None]
     crate_for_dependency: Callable[[CrateIndex, str], CrateIndex | None]
     crate_files: Callable[[CrateIndex], dict[Path, bytes]] = lambda index: {}
+    # whether the dependency a crate calls `ident` may define `macro_rules! name`
+    may_define: Callable[[CrateIndex, str, str], bool] = lambda index, ident, name: True
     depth: int = 0  # macro expansions in progress
     release: str | None = None  # the SDK release Cargo.lock pins, for outside constants
     files: dict[Path, SourceFile | None] = field(default_factory=dict)
