@@ -39,8 +39,13 @@ class Rule:
     def render(self, kind: str, variant: str, values: dict[str, Any]) -> str:
         templates = self.message if kind == "message" else self.fix
         source = templates.get(variant, templates.get("default", ""))
-        text = _ENV.from_string(source).render(rule=self, panic=self.panic, **values).strip()
-        return text
+        return _template(source).render(rule=self, panic=self.panic, **values).strip()
+
+
+@cache
+def _template(source: str) -> jinja2.Template:
+    # compiled once: a monorepo reports the same rule for a dozen runtimes
+    return _ENV.from_string(source)
 
 
 def _rules_dir() -> Path:

@@ -385,3 +385,22 @@ def test_parachain_only_behind_a_non_default_feature(tmp_path: Path) -> None:
     assert doc["targets"][0]["facts"]["check_associated_relay_number"] == (
         "RelayNumberMonotonicallyIncreases")
     assert any("`parachain` feature" in d["message"] for d in doc["diagnostics"])
+
+
+def test_capacity_bound_counts_the_configured_relay_parent_offset(tmp_path: Path) -> None:
+    # (2 + offset) * velocity: capacity 2 leaves room at offset 0, not at offset 1
+    hook = """
+impl cumulus_pallet_parachain_system::Config for Runtime {
+    type ConsensusHook = cumulus_pallet_aura_ext::FixedVelocityConsensusHook<
+        Runtime, 6000, 1, 2>;
+    OFFSET
+}
+impl pallet_aura::Config for Runtime {}
+"""
+    rules = []
+    for n, offset in enumerate(("", "type RelayParentOffset = ConstU32<1>;")):
+        root = workspace(tmp_path / str(n), hook.replace("OFFSET", offset))
+        findings = json.loads(run("--format", "json", "--exit-zero", "--select", "AB402",
+                                  str(root)).stdout)["findings"]
+        rules.append([(f["rule"], f["expected"]) for f in findings])
+    assert rules == [[], [("AB402", "3")]]

@@ -9,7 +9,8 @@ from ab_lint.checks import Hit, check
 from ab_lint.checks.phase1 import aura
 from ab_lint.facts import TargetFacts
 from ab_lint.known import module_values
-from ab_lint.model import Located, at
+from ab_lint.model import PARACHAIN_SYSTEM, Located, at
+from ab_lint.rust.evaluate import Unresolved
 from ab_lint.rust.names import External
 from ab_lint.rust.tokens import tokens
 
@@ -90,14 +91,31 @@ def capacity_velocity(t: TargetFacts) -> Iterator[Hit]:
     c = capacity.value
     if not aura(t) or not isinstance(c, int) or not isinstance(velocity, int) or velocity < 1:
         return
-    offset = t.runtime.find_const(("RELAY_PARENT_OFFSET",)) if t.runtime else None
-    o = offset.value if offset is not None and isinstance(offset.value, int) else 0
+    o = _relay_parent_offset(t)
     lower = (2 + o) * velocity
     if (c > 1 or velocity > 1) and c < lower:
         yield Hit(capacity, "no_space", found=c, expected=lower,
                   data={"velocity": velocity, "offset": o})
     elif c > 40:
         yield Hit(capacity, "too_large", found=c, expected=40)
+
+
+def _relay_parent_offset(t: TargetFacts) -> int:
+    """The offset parachain-system is configured with (`type RelayParentOffset`, from
+    stable2506), else a RELAY_PARENT_OFFSET constant the runtime sees; 0 without either."""
+    rt = t.runtime
+    if rt is None:
+        return 0
+    system = rt.pallet_config(PARACHAIN_SYSTEM)
+    try:
+        found = rt.assoc_value(system, "RelayParentOffset")
+    except Unresolved:
+        found = None
+    if found is None:
+        visible = rt.visible(("RELAY_PARENT_OFFSET",))
+        found = visible[0] if visible is not None else None
+    value = found.value if found is not None else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 @check("AB403")
