@@ -530,25 +530,24 @@ class NodeModel:
         """Start-up values across the node's own crates: the binary, the command-line crate
         and the service library it depends on, and crates that depend on it."""
         if self._startup is None:
-            files: list[NodeFile] = []
-            for crate, index in [(self.crate, self.index), *(
-                    (c, self.loader.index(c)) for c in self._node_side_crates())]:
-                if index is not None:
-                    files.extend(self._files(crate, index))
-            self._startup = StartupValues(self.values, files, self.runtime.lib_name)
+            # one list per node crate index: the runtimes sharing a node share its modules
+            key = id(self.index)
+            if key not in self.loader.node_files:
+                self.loader.node_files[key] = [
+                    entry for crate, index in [(self.crate, self.index), *(
+                        (c, self.loader.index(c)) for c in self._node_side_crates())]
+                    if index is not None for entry in self._files(crate, index)]
+            self._startup = StartupValues(self.values, self.loader.node_files[key],
+                                          self.runtime.lib_name)
         return self._startup
 
     def _files(self, crate: Crate, index: CrateIndex) -> list[NodeFile]:
-        # one list per crate index: the runtimes sharing a node share its modules
-        key = id(index)
-        if key not in self.loader.node_files:
-            out = []
-            for path in self.loader.sources(crate):
-                source = self.loader.program.source(path)
-                if source is not None:
-                    out.append(NodeFile(source, lambda p=path: index.module_of(p)))
-            self.loader.node_files[key] = out
-        return self.loader.node_files[key]
+        out = []
+        for path in self.loader.sources(crate):
+            source = self.loader.program.source(path)
+            if source is not None:
+                out.append(NodeFile(source, lambda p=path, i=index: i.module_of(p)))
+        return out
 
     def _node_side_crates(self) -> list[Crate]:
         out, seen, frontier = [], {self.crate.dir}, [self.crate]

@@ -364,16 +364,13 @@ class CrateIndex:
         definition, def_file, owner = found
         given = macros.trees(body, module.file)
         crate_path = "crate" if owner is self else owner.name.replace("-", "_")
-        for rule in (c for c in definition.named_children if c.type == "macro_rule"):
-            left, right = rule.child_by_field_name("left"), rule.child_by_field_name("right")
-            if left is None or right is None:
-                continue
+        for pattern, transcriber in _rules(definition, def_file):
             out: list[macros.Tok] = []
             if wrap:
                 out.append(macros.Tok(wrap[0], module.file, body.start_byte))
             try:
-                binds = macros.match(macros.trees(left, def_file), given)
-                macros.transcribe(macros.trees(right, def_file), binds, crate_path, out)
+                binds = macros.match(pattern, given)
+                macros.transcribe(transcriber, binds, crate_path, out)
             except (macros.NoMatch, RecursionError):
                 continue
             if wrap:
@@ -398,6 +395,19 @@ class CrateIndex:
         finally:
             self.program.depth -= 1
         return True
+
+
+def _rules(definition: Node, file: SourceFile) -> list[tuple[list, list]]:
+    """A `macro_rules!` definition's (pattern, transcriber) pairs as token trees, built once
+    per definition: a runtime invokes the same macro a dozen times (one per origin)."""
+    key = ("macro_rules", definition.start_byte)
+    if key not in file.memo:
+        file.memo[key] = [
+            (macros.trees(left, file), macros.trees(right, file))
+            for rule in definition.named_children if rule.type == "macro_rule"
+            if (left := rule.child_by_field_name("left")) is not None
+            and (right := rule.child_by_field_name("right")) is not None]
+    return file.memo[key]  # type: ignore[return-value]
 
 
 # Macros read for what they mean rather than expanded, even where the workspace defines them

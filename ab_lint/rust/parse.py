@@ -27,7 +27,7 @@ class SourceFile:
         self.rel = rel
         self.data = data
         self._on_parse = on_parse
-        self._captured: dict[tuple[int, str], list[Node]] = {}
+        self.memo: dict[tuple, object] = {}  # what is derived from the tree, kept with it
 
     @cached_property
     def tree(self) -> Tree:
@@ -62,10 +62,10 @@ class SourceFile:
     def captures(self, query: Query, name: str) -> list[Node]:
         """The nodes `query` captures as `name` in the whole file, found once: every runtime
         paired with the same node asks the same questions of the same files."""
-        key = (id(query), name)
-        if key not in self._captured:
-            self._captured[key] = QueryCursor(query).captures(self.root).get(name, [])
-        return self._captured[key]
+        key = (id(query), name)  # queries are module constants, never freed
+        if key not in self.memo:
+            self.memo[key] = QueryCursor(query).captures(self.root).get(name, [])
+        return self.memo[key]  # type: ignore[return-value]
 
     def text(self, node: Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
