@@ -244,7 +244,7 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
         crates[crate_dir] = Crate(m, top=top)
         # path dependencies inside the repository that the member list missed
         for dep in m.dependencies.values():
-            if dep.path and dep.path.is_relative_to(top) and dep.path not in crates:
+            if dep.path and dep.path not in crates and dep.path.is_relative_to(top):
                 pending.append(dep.path)
 
     for crate in crates.values():
@@ -313,7 +313,7 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
                            for data in read_sources(c, diags).values()
                            if b"macro_rules!" in data)
     has_marker = any(m in blob for m in RUNTIME_MARKERS)
-    generated = _search(_GENERATED, b"OUT_DIR", blob)
+    generated = _GENERATED.search(blob) if b"OUT_DIR" in blob else None
     if maybe_runtime and generated and not _CONSTRUCT.search(blob):
         # construct_runtime! and the configs come from a file build.rs writes: what can be
         # read of the sources would give a wrong phase, so the crate is named, not judged
@@ -357,9 +357,16 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
 
 
 def _search(pattern: re.Pattern[bytes], needle: bytes, blob: bytes) -> re.Match[bytes] | None:
-    """`pattern` in `blob`, looked for only when `blob` holds its literal part: a multi-line
-    pattern anchored at line starts costs a pass per line over megabytes of runtime sources."""
-    return pattern.search(blob) if needle in blob else None
+    """`pattern`, which starts at a line's start and holds `needle`, tried only on the lines
+    holding `needle`: searched for as such, a line-anchored pattern costs a pass per line over
+    megabytes of runtime sources."""
+    i = blob.find(needle)
+    while i != -1:
+        m = pattern.match(blob, blob.rfind(b"\n", 0, i) + 1)
+        if m is not None:
+            return m
+        i = blob.find(needle, i + 1)
+    return None
 
 
 def _only_in_macros(files: dict[Path, bytes], needle: bytes) -> bool:
