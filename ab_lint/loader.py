@@ -28,7 +28,8 @@ class Loader:
         self._dependents: dict[Path, list[Crate]] | None = None
         self.node_files: dict[int, list] = {}  # NodeModel's, by id of a crate index held here
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
-                               crate_files=self._crate_files, may_define=self._may_define)
+                               crate_files=self._crate_files, may_define=self._may_define,
+                               mentions=self._dep_mentions)
         self.sdk = read_release(workspace.root)
         self.program.release = self.sdk.name if self.sdk else None
         self._top = next((c.top.resolve() for c in workspace.crates if c.top), None)
@@ -84,16 +85,21 @@ class Loader:
             return self._by_dir.get(dep.path)
         return self._by_name.get(dep.package)
 
-    def _may_define(self, index: CrateIndex, ident: str, name: str) -> bool:
+    def _dep_crate(self, index: CrateIndex, ident: str) -> Crate | None:
         parent = self._crate_of.get(id(index))
         dep = next((d for d in parent.manifest.dependencies.values() if d.ident == ident),
                    None) if parent is not None else None
-        crate = self.workspace_crate(dep) if dep is not None else None
-        if crate is None:
-            return False
+        return self.workspace_crate(dep) if dep is not None else None
+
+    def _may_define(self, index: CrateIndex, ident: str, name: str) -> bool:
+        crate = self._dep_crate(index, ident)
         needle = name.encode()
-        return any(b"macro_rules!" in data and needle in data
-                   for data in self.sources(crate).values())
+        return crate is not None and any(b"macro_rules!" in data and needle in data
+                                         for data in self.sources(crate).values())
+
+    def _dep_mentions(self, index: CrateIndex, ident: str, name: str) -> bool:
+        crate = self._dep_crate(index, ident)
+        return crate is not None and self.mentions(crate, [name.encode()])
 
     def dependents(self, crate: Crate) -> list[Crate]:
         """The workspace crates with a path dependency on `crate`."""

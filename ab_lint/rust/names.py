@@ -516,6 +516,8 @@ class Program:
     read: Callable[[Path], SourceFile | None]
     crate_for_dependency: Callable[[CrateIndex, str], CrateIndex | None]
     crate_files: Callable[[CrateIndex], dict[Path, bytes]] = lambda index: {}
+    # whether the text of the dependency a crate calls `ident` holds `name`
+    mentions: Callable[[CrateIndex, str, str], bool] = lambda index, ident, name: True
     # whether the dependency a crate calls `ident` may define `macro_rules! name`
     may_define: Callable[[CrateIndex, str, str], bool] = lambda index, ident, name: True
     depth: int = 0  # macro expansions in progress
@@ -585,7 +587,7 @@ class Program:
             if dep is not None:
                 return dep
         external_glob = None
-        for glob in module.globs:
+        for glob in self._likely_first(module, name):
             target = self.resolve(module, glob, seen, fallback)
             if isinstance(target, Module):
                 found = self._guarded(target, name, seen, False, fallback)
@@ -598,6 +600,17 @@ class Program:
             if dep is not None:
                 return dep
         return external_glob if fallback else None
+
+    def _likely_first(self, module: Module, name: str) -> list[list[str]]:
+        """The module's glob imports, those of its own crate and of dependencies whose text
+        mentions `name` first. Rust rejects a name two globs bring in, so the order changes
+        nothing but the cost: `use xcm::latest::prelude::*` beside the glob of a constants
+        crate leads through a dozen crates that cannot hold the constant."""
+        if len(module.globs) < 2:
+            return module.globs
+        extern = module.crate.extern
+        return sorted(module.globs, key=lambda g: 0 if not g or g[0] not in extern or
+                      self.mentions(module.crate, g[0], name) else 1)
 
     def binding_site(self, module: Module, name: str) -> Node | None:
         """The `use` declaration through which `name` enters `module`, if any."""
