@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from dataclasses import replace
@@ -10,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from ab_lint import __version__, catalogue, suppress
+from ab_lint import __version__, catalogue, parallel, suppress
 from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics, InputError
 from ab_lint.discover import discover
-from ab_lint.facts import TargetFacts, collect
 from ab_lint.findings import Finding, severity_rank
-from ab_lint.lint import run
+from ab_lint.lint import run_repository
+from ab_lint.parallel import Checked, default_jobs
 from ab_lint.relay import scan
 from ab_lint.report import FORMATS, ReportData, github, html, json_report, markdown, sarif, text
 
@@ -75,10 +74,13 @@ def _format_spec(value: str) -> tuple[str, str | None]:
 @click.option("--facts", "show_facts", is_flag=True, help="Text: also list every fact read.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report (auto: a terminal without NO_COLOR).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Processes reading the runtimes of a repository with several [default: "
+                   "the processors available, at most 4].")
 def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
           config_file: Path | None, target_phase: int | None, select: tuple[str, ...],
           ignore: tuple[str, ...], fail_on: str | None, exit_zero: bool, quiet: bool,
-          statistics: bool, show_facts: bool, color: str) -> None:
+          statistics: bool, show_facts: bool, color: str, jobs: int | None) -> None:
     """Read PATH (default: .) and report each runtime's phase and every missing or wrong step."""
     paths = paths or (Path("."),)
     specs = [_format_spec(f) for f in formats] or [("text", None)]
@@ -101,11 +103,11 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
         phase = target_phase or config.target_phase or 3
         chosen = catalogue.select(rules, _ids(select) or config.select,
                                   _ids(ignore) + config.ignore)
-        targets, diags = _read(path)
+        checked, diags = _read(path, chosen, phase, jobs or default_jobs())
+        targets, sources = checked.targets, checked.sources
         relay = scan(diags.root, diags.relative)
-        sources = _sources(targets)
         findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
-                    for f in run(targets, chosen, phase, relay)
+                    for f in run_repository(targets, chosen, phase, relay) + checked.findings
                     if not config.ignored_at(f.rule, f.path)]
         marks = suppress.collect(sources)
         findings = suppress.apply(findings, marks)
@@ -148,10 +150,10 @@ def _unused(marks: list[suppress.Suppression], rule: catalogue.Rule) -> list[Fin
             for m in marks if not m.used]
 
 
-def _read(path: Path) -> tuple[list[TargetFacts], Diagnostics]:
+def _read(path: Path, chosen: set[str], phase: int, jobs: int) -> tuple[Checked, Diagnostics]:
     diags = Diagnostics(Path(path).resolve())
     try:
-        return collect(discover(path, diags)), diags
+        return parallel.check(discover(path, diags), diags, chosen, phase, jobs), diags
     except InputError as e:
         click.echo(f"ab-lint: error: {e}", err=True)
         sys.exit(EXIT_INPUT)
@@ -161,22 +163,6 @@ def _read(path: Path) -> tuple[list[TargetFacts], Diagnostics]:
         click.echo(f"ab-lint: error: internal error while reading {path}: {type(e).__name__}: "
                    f"{e} (set AB_LINT_DEBUG=1 for details and please report it)", err=True)
         sys.exit(EXIT_INPUT)
-
-
-def _sources(targets: list[TargetFacts]) -> dict[str, bytes]:
-    out: dict[str, bytes] = {}
-    for t in targets:
-        if t.runtime is None:
-            continue
-        for source in t.runtime.loader.program.files.values():
-            if source is not None:
-                out[source.rel] = source.data
-        if t.workspace is not None and t.sdk is not None:
-            with contextlib.suppress(OSError):
-                out[t.workspace.diags.relative(t.sdk.path)] = t.sdk.path.read_bytes()
-        for m in (t.runtime.crate.manifest,):
-            out[t.runtime.loader.diags.relative(m.path)] = m.text.encode()
-    return out
 
 
 def _write(report: str, output: Path | None, color: bool = False) -> None:

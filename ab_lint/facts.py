@@ -91,10 +91,18 @@ def phase(t: TargetFacts) -> int | None:
 def collect(workspaces: list[Workspace] | Workspace) -> list[TargetFacts]:
     if isinstance(workspaces, Workspace):
         workspaces = [workspaces]
-    out: list[TargetFacts] = []
-    for workspace in workspaces:
-        loader = Loader(workspace)
-        out.extend(target_facts(loader, workspace, t) for t in workspace.targets)
+    return collect_targets([(w, t) for w in workspaces for t in w.targets])
+
+
+def collect_targets(pairs: list[tuple[Workspace, Target]]) -> list[TargetFacts]:
+    """The facts of each target, in order; targets of one workspace share its Loader."""
+    loaders: dict[int, Loader] = {}
+    out = []
+    for workspace, target in pairs:
+        loader = loaders.get(id(workspace))
+        if loader is None:
+            loader = loaders[id(workspace)] = Loader(workspace)
+        out.append(target_facts(loader, workspace, target))
     return out
 
 

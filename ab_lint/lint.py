@@ -21,6 +21,13 @@ def _show(value: object) -> str | None:
 
 def run(targets: list[TargetFacts], selected: set[str] | None = None,
         target_phase: int = 3, relay: RelayScan | None = None) -> list[Finding]:
+    return sorted(run_repository(targets, selected, target_phase, relay)
+                  + run_targets(targets, selected, target_phase), key=Finding.sort_key)
+
+
+def run_repository(targets: list[TargetFacts], selected: set[str] | None, target_phase: int,
+                   relay: RelayScan | None) -> list[Finding]:
+    """The checks of the local network files, which concern the repository as a whole."""
     rules = catalogue.load()
     findings: list[Finding] = []
     if relay is not None and any(t.value("consensus") == "aura" for t in targets):
@@ -30,6 +37,13 @@ def run(targets: list[TargetFacts], selected: set[str] | None = None,
                 continue
             for hit in REPO_CHECKS[rule_id](relay):
                 findings.append(_finding(rule, hit, None, {}))
+    return findings
+
+
+def run_targets(targets: list[TargetFacts], selected: set[str] | None = None,
+                target_phase: int = 3) -> list[Finding]:
+    rules = catalogue.load()
+    findings: list[Finding] = []
     for t in targets:
         facts = {k: v.value for k, v in t.facts.items()}
         node = {k: v.value for k, v in (t.node_facts or {}).items()}
