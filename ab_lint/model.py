@@ -295,13 +295,15 @@ class RuntimeModel:
         return None
 
     def block_time(self) -> Resolved | None:
-        """MILLISECS_PER_BLOCK, or the block time the runtime's slot and time constants come
-        from: the block-time constant beside SLOT_DURATION, the one SLOT_DURATION or MINUTES
-        is computed from, or that of the outside crate they are imported from."""
+        """MILLISECS_PER_BLOCK, or the block time the runtime's time and slot constants come
+        from: the block-time constant beside MINUTES (HOURS, DAYS) or SLOT_DURATION, the one
+        they are computed from, or that of the outside crate they are imported from. The time
+        constants come first: durations are counted in blocks of that length, and a chain
+        moving to shorter blocks imports them from the new module before its Aura slot."""
         found = self.visible(BLOCK_TIME_NAMES, everywhere=False)
         if found is not None:
             return found[0]
-        for anchor in ("SLOT_DURATION", "MINUTES", "HOURS", "DAYS"):
+        for anchor in ("MINUTES", "HOURS", "DAYS", "SLOT_DURATION"):
             found = self.visible((anchor,)) or next(
                 (f for m in self._named_modules(anchor) if (f := self._found(m, anchor))), None)
             if found is None:

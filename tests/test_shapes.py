@@ -84,6 +84,21 @@ def test_block_time_beside_the_imported_slot(tmp_path: Path) -> None:
     assert facts["slot_duration"] == 12000
 
 
+def test_block_time_is_what_durations_count_in_when_the_slot_comes_from_elsewhere(
+        tmp_path: Path) -> None:
+    """A system chain moving to async backing: the Aura slot still from the old constants
+    (12 s), MINUTES already from the async-backing module (6 s). The block time is the one
+    the runtime's durations are counted in."""
+    lib = ("mod consts {\n pub const MILLISECS_PER_BLOCK: u64 = 12_000;\n"
+           " pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;\n"
+           " pub mod async_backing { pub const MILLISECS_PER_BLOCK: u64 = 6_000;\n"
+           "   pub const MINUTES: u32 = 60_000 / (MILLISECS_PER_BLOCK as u32); } }\n"
+           "use consts::{async_backing::MINUTES, SLOT_DURATION};\n")
+    facts = lint(workspace(tmp_path, lib))[0]["facts"]
+    assert facts["millisecs_per_block"] == 6000
+    assert facts["slot_duration"] == 12000
+
+
 def test_block_time_of_an_outside_crate_points_at_the_import(tmp_path: Path) -> None:
     lib = "use parachains_common::{AccountId, DAYS};\n"
     target = lint(workspace(tmp_path, lib))[0]
