@@ -35,6 +35,10 @@ _INVOKES_APIS = re.compile(rb"^[ \t]*(?:[\w:]+::)?impl_runtime_apis\s*!", re.MUL
 _VALIDATE = re.compile(rb"^(?:[\w:]+::)?register_validate_block\s*!", re.MULTILINE)
 _CONSTRUCT = re.compile(rb"^[ \t]*(?:[\w:]+::)?construct_runtime\s*!\s*[({]|#\[[\w:]*runtime\b",
                         re.MULTILINE)
+# `#[openzeppelin_construct_runtime]`, `#[x::runtime_apis]`: an attribute procedural macro that
+# writes the runtime (frame's own `#[frame_support::runtime]` is read: RUNTIME_MARKERS)
+_CONSTRUCT_CALL = re.compile(rb"^[ \t]*(?:[\w:]+::)?construct_runtime\s*!", re.MULTILINE)
+_PROC_RUNTIME = re.compile(rb"#\[\s*((?:\w+::)*\w*(?:construct_runtime|runtime_apis)\w*)\s*\]")
 # include!(concat!(env!("OUT_DIR"), "/generated.rs")): code build.rs writes (not the wasm blob)
 _GENERATED = re.compile(rb'include!\s*\(\s*concat!\s*\(\s*env!\s*\(\s*"OUT_DIR"\s*\)\s*,\s*'
                         rb'"(?!/?wasm_binary)/?([^"]+)"')
@@ -77,6 +81,7 @@ class Workspace:
     crates: list[Crate]
     targets: list[Target]
     diags: Diagnostics
+    unread: list[tuple[Path, str]] = field(default_factory=list)  # runtimes not read, why
 
 
 
@@ -207,7 +212,13 @@ def discover(path: Path, diags: Diagnostics | None = None) -> list[Workspace]:
     diags = diags or Diagnostics(shown)
     diags.root = shown
     workspaces = [_workspace(root, only, shown, diags) for root, only in roots]
-    workspaces = [w for w in workspaces if w.targets]
+    readable = [w for w in workspaces if w.targets]
+    if not readable and any(w.unread for w in workspaces):
+        # runtimes were found: say which and what stopped each, not "not a parachain"
+        reasons = "".join(f"\n  {diags.relative(where)}: {why}"
+                          for w in workspaces for where, why in w.unread)
+        raise InputError(f"{shown}: no runtime ab-lint can read:{reasons}")
+    workspaces = readable
     if not workspaces:
         raise InputError(f"{shown}: not a parachain: no parachain runtime crate found (looked "
                          "for a crate whose sources hold construct_runtime!, impl_runtime_apis! "
@@ -247,8 +258,8 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
             if dep.path and dep.path not in crates and dep.path.is_relative_to(top):
                 pending.append(dep.path)
 
-    for crate in crates.values():
-        _classify(crate, crates, diags)
+    unread = [(crate.dir, why) for crate in crates.values()
+              if (why := _classify(crate, crates, diags)) is not None]
     runtimes = sorted((c for c in crates.values() if c.is_runtime), key=lambda c: c.dir)
     if only is not None:
         runtimes = [c for c in runtimes if c.dir == only] or runtimes
@@ -269,7 +280,7 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
         diags.add(wrappers[0].dir, f"no node of its own in this repository: {names} only wraps "
                   "polkadot-omni-node-lib, so its runtimes are checked as running on the "
                   "omni-node (the lookahead collator unless --authoring slot-based)")
-    return Workspace(root, list(crates.values()), targets, diags)
+    return Workspace(root, list(crates.values()), targets, diags, unread)
 
 
 def _members(root: Path, ws: dict, diags: Diagnostics) -> list[Path]:
@@ -290,18 +301,20 @@ def _members(root: Path, ws: dict, diags: Diagnostics) -> list[Path]:
     return members
 
 
-def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> None:
+def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> str | None:
+    """Marks a runtime or node crate. For a crate that is a runtime but cannot be read, adds a
+    note and returns what stopped it."""
     builds_wasm = any(d.package in RUNTIME_BUILD_DEPS
                       for d in crate.manifest.build_dependencies.values())
     maybe_runtime = crate.depends_on_any(RUNTIME_DEPS) or builds_wasm
     maybe_node = crate.depends_on_any(NODE_DEPS)
     if not (maybe_runtime or maybe_node):
-        return
+        return None
     files = read_sources(crate, diags)
     blob = b"\0".join(files.values())
     own_blob = blob
     if maybe_runtime and _only_in_macros(files, b"register_validate_block") and not builds_wasm:
-        return  # a crate of shared macros, expanded by the runtimes that invoke them
+        return None  # a crate of shared macros, expanded by the runtimes that invoke them
     if maybe_runtime and builds_wasm and not (_search(_INVOKES_APIS, b"impl_runtime_apis", blob)
                                               and _search(_VALIDATE, VALIDATE, blob)):
         # the runtime may be assembled by macros of a workspace crate it depends on; one that
@@ -317,11 +330,27 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
     if maybe_runtime and generated and not _CONSTRUCT.search(blob):
         # construct_runtime! and the configs come from a file build.rs writes: what can be
         # read of the sources would give a wrong phase, so the crate is named, not judged
-        diags.add(crate.dir, f"runtime crate {crate.name} is generated at build time "
-                  f"(include! of {generated.group(1).decode('utf-8', 'replace')} from OUT_DIR "
-                  "holds its construct_runtime!); it cannot be read without building it and is "
-                  "not checked")
-        return
+        why = (f"runtime crate {crate.name} is generated at build time (include! of "
+               f"{generated.group(1).decode('utf-8', 'replace')} from OUT_DIR holds its "
+               "construct_runtime!); it cannot be read without building it and is not checked")
+        diags.add(crate.dir, why)
+        return why
+    attribute = _proc_runtime(blob) if maybe_runtime and builds_wasm and not (
+        _search(_CONSTRUCT_CALL, b"construct_runtime", blob)
+        or _search(_INVOKES_APIS, b"impl_runtime_apis", blob)) else None
+    if attribute is not None:
+        # `#[openzeppelin_construct_runtime] mod runtime { .. }`: a procedural macro of a
+        # crate outside the repository writes construct_runtime!, the pallet configs and the
+        # APIs; only compiling it would show them
+        name = attribute.decode("utf-8", "replace")
+        source = re.search(rb"use\s+(\w+)[^;]*\b" + re.escape(name.split("::")[-1].encode())
+                           + rb"\b", blob)
+        owner = f" of {source.group(1).decode()}" if source else ""
+        why = (f"runtime crate {crate.name} is assembled by the procedural macro #[{name}]"
+               f"{owner}, whose output (construct_runtime!, the pallet configs, the runtime "
+               "APIs) cannot be read without compiling; it is not checked")
+        diags.add(crate.dir, why)
+        return why
     if maybe_runtime and b"impl_runtime_apis" in blob and has_marker:
         # A parachain runtime invokes register_validate_block! as an item of its own (at the
         # start of a line), or through a workspace macro; a documentation crate's example
@@ -340,10 +369,12 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
                                              ("construct_runtime!", has_marker or None))
                    if needle is None or (isinstance(needle, bytes) and needle not in blob)]
         hidden = " (its code is generated: include! of a build output)" if (
-            b"include!" in blob) else ""
-        diags.add(crate.dir, f"crate {crate.name} looks like a runtime (it builds a wasm blob) "
-                  f"but {', '.join(missing)} could not be found in its sources or in the macros "
-                  f"of the workspace crates it depends on{hidden}; it is not checked")
+            b"OUT_DIR" in blob and _GENERATED.search(blob)) else ""
+        why = (f"crate {crate.name} looks like a runtime (it builds a wasm blob) but "
+               f"{', '.join(missing)} could not be found in its sources or in the macros of the "
+               f"workspace crates it depends on{hidden}; it is not checked")
+        diags.add(crate.dir, why)
+        return why
     elif maybe_node and any(m in blob for m in NODE_MARKERS):
         if not any(m in blob for m in NODE_MARKERS if m != OMNI_NODE_LIB):
             # it runs the library's collator: the library is the node when it is in the
@@ -354,6 +385,15 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> No
                 for d in crate.manifest.dependencies.values())
         else:
             crate.is_node = True
+    return None
+
+
+def _proc_runtime(blob: bytes) -> bytes | None:
+    """The attribute macro that writes the runtime, the construct_runtime one first."""
+    if b"runtime" not in blob:
+        return None
+    names = [m.group(1) for m in _PROC_RUNTIME.finditer(blob)]
+    return next((n for n in names if b"construct_runtime" in n), names[0] if names else None)
 
 
 def _search(pattern: re.Pattern[bytes], needle: bytes, blob: bytes) -> re.Match[bytes] | None:

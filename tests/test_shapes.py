@@ -419,3 +419,40 @@ impl pallet_aura::Config for Runtime {}
                                   str(root)).stdout)["findings"]
         rules.append([(f["rule"], f["expected"]) for f in findings])
     assert rules == [[], [("AB402", "3")]]
+
+
+PROC_RUNTIME = """use acme_proc::acme_construct_runtime;
+// construct_runtime! is written by the attribute below
+#[acme_construct_runtime]
+mod runtime {
+    struct System;
+    struct Consensus;
+}
+"""
+
+
+def _proc_runtime_crate(root: Path, folder: str) -> None:
+    manifest = RUNTIME_MANIFEST.format(name=f"{folder}-runtime", deps='acme-proc = "1"')
+    write(root, {f"{folder}/Cargo.toml": manifest + '[build-dependencies]\n'
+                 'substrate-wasm-builder = "1"\n', f"{folder}/src/lib.rs": PROC_RUNTIME})
+
+
+def test_runtime_written_by_an_outside_procedural_macro_is_named_not_called_absent(
+        tmp_path: Path) -> None:
+    write(tmp_path, {"Cargo.toml": '[workspace]\nmembers = ["generated"]\n'})
+    _proc_runtime_crate(tmp_path, "generated")
+    result = run(str(tmp_path))
+    assert result.exit_code == 2
+    assert "not a parachain" not in result.output
+    assert "generated: runtime crate generated-runtime is assembled by the procedural macro " \
+           "#[acme_construct_runtime] of acme_proc" in result.output
+
+
+def test_a_runtime_ab_lint_cannot_read_is_a_note_beside_the_others(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "")
+    write(root, {"Cargo.toml": '[workspace]\nmembers = ["runtime", "generated"]\n'})
+    _proc_runtime_crate(root, "generated")
+    doc = json.loads(run("--format", "json", "--exit-zero", str(root)).stdout)
+    assert [t["runtime_crate"] for t in doc["targets"]] == ["acme-runtime"]
+    assert any(d["path"] == "generated" and "#[acme_construct_runtime]" in d["message"]
+               for d in doc["diagnostics"])
