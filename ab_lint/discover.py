@@ -215,9 +215,9 @@ def discover(path: Path, diags: Diagnostics | None = None) -> list[Workspace]:
     readable = [w for w in workspaces if w.targets]
     if not readable and any(w.unread for w in workspaces):
         # runtimes were found: say which and what stopped each, not "not a parachain"
-        reasons = "".join(f"\n  {diags.relative(where)}: {why}"
-                          for w in workspaces for where, why in w.unread)
-        raise InputError(f"{shown}: no runtime ab-lint can read:{reasons}")
+        reasons = "; ".join(f"{diags.relative(where)}: {why}"
+                            for w in workspaces for where, why in w.unread)
+        raise InputError(f"{shown}: no runtime ab-lint can read: {reasons}")
     workspaces = readable
     if not workspaces:
         raise InputError(f"{shown}: not a parachain: no parachain runtime crate found (looked "
