@@ -456,3 +456,35 @@ def test_a_runtime_ab_lint_cannot_read_is_a_note_beside_the_others(tmp_path: Pat
     assert [t["runtime_crate"] for t in doc["targets"]] == ["acme-runtime"]
     assert any(d["path"] == "generated" and "#[acme_construct_runtime]" in d["message"]
                for d in doc["diagnostics"])
+
+
+def test_minimum_period_from_a_struct_that_implements_get_by_hand(tmp_path: Path) -> None:
+    lib = """
+parameter_types! { pub const MinimumPeriodValue: u64 = 6000 / 2; }
+pub struct MinimumPeriod;
+impl MinimumPeriod {
+    pub fn get() -> u64 { MinimumPeriodValue::get() }
+}
+impl<I: From<u64>> frame_support::traits::Get<I> for MinimumPeriod {
+    fn get() -> I { I::from(Self::get()) }
+}
+impl pallet_timestamp::Config for Runtime {
+    type MinimumPeriod = MinimumPeriod;
+}
+"""
+    target = lint(workspace(tmp_path, lib))[0]
+    assert target["facts"]["minimum_period_ms"] == 3000
+    assert target["locations"]["minimum_period_ms"]["line"] == 2  # the value to edit
+
+
+def test_a_getter_that_only_calls_itself_is_unknown_not_a_hang(tmp_path: Path) -> None:
+    lib = """
+pub struct MinimumPeriod;
+impl Get<u64> for MinimumPeriod {
+    fn get() -> u64 { Self::get() }
+}
+impl pallet_timestamp::Config for Runtime {
+    type MinimumPeriod = MinimumPeriod;
+}
+"""
+    assert lint(workspace(tmp_path, lib))[0]["facts"]["minimum_period_ms"] is None

@@ -6,6 +6,7 @@ the line to edit (the `const` definition, the `parameter_types!` entry or the `t
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -13,7 +14,7 @@ from tree_sitter import Node
 from ab_lint.known import external_value
 from ab_lint.rust.evaluate import Unresolved, Value, evaluate
 from ab_lint.rust.macros import ExpandedFile
-from ab_lint.rust.names import External, Item, Module, Program, path_segments
+from ab_lint.rust.names import External, Impl, Item, Module, Program, path_segments
 from ab_lint.rust.parse import SourceFile
 from ab_lint.rust.tokens import tokens
 
@@ -82,6 +83,8 @@ class Values:
             if target.kind == "type" and target.value is not None:
                 return self.type_value(target.module, target.value, Origin(target.file,
                                                                            target.node))
+            if target.kind == "struct":
+                return self.getter(target)
             raise Unresolved(f"{target.name} is a {target.kind}")
         if isinstance(target, External):
             value = external_value(target.segments, self.program.release)
@@ -107,6 +110,47 @@ class Values:
             if inner.type in ("identifier", "scoped_identifier"):
                 return self.arg(module, inner)
         return Resolved(self.expr(module, node), Origin(module.file, node))
+
+    def getter(self, item: Item) -> Resolved:
+        """A struct written to implement `Get` by hand (`pub struct MinimumPeriod;` with
+        `fn get() -> u64 { MinimumPeriodValue::get() }`): what its `get` returns. The inherent
+        `fn get` comes first, as `Self::get()` inside the trait's finds it."""
+        key = id(item)
+        if key in self._active:
+            raise Unresolved(f"cycle through {item.name}")
+        self._active.add(key)
+        try:
+            for impl in sorted(self._impls_of(item), key=lambda i: i.trait is not None):
+                fn = impl.functions(item.module.crate.features).get("get")
+                body = fn.child_by_field_name("body") if fn is not None else None
+                value = _tail(body)
+                if value is None:
+                    continue
+                module = impl.module
+
+                def resolve(segs: list[str], module: Module = module) -> Value:
+                    segs = [item.name if s == "Self" else s for s in segs]
+                    return self.path_value(module, segs).value
+
+                result = evaluate(tokens(value, impl.file.data), resolve,
+                                  module.crate.features)
+                named = _named_value(value, impl.file.data)
+                origin = Origin(impl.file, value)
+                if named is not None:  # `OtherType::get()`: the line to edit is that one's
+                    with contextlib.suppress(Unresolved):
+                        origin = self.path_value(module, [
+                            item.name if s == "Self" else s for s in named]).origin or origin
+                return Resolved(result, origin)
+        finally:
+            self._active.discard(key)
+        raise Unresolved(f"{item.name} is a struct without a `get`")
+
+    def _impls_of(self, item: Item) -> list[Impl]:
+        # impls beside the struct: those are the ones a hand-written getter comes with
+        return [i for i in item.module.crate.impls
+                if i.module is item.module and i.self_type is not None and not i.in_runtime_apis
+                and path_segments(i.self_type, i.file.data)[-1:] == [item.name]
+                and (i.trait is None or i.trait_segments()[-1:] in (["Get"], ["TypedGet"]))]
 
     # -- types ----------------------------------------------------------------------------
     def type_value(self, module: Module, node: Node, origin: Origin | None = None) -> Resolved:
@@ -141,6 +185,11 @@ class Values:
                                            Origin(target.file, target.node))
                 if target.kind == "const":
                     return Resolved(self.const(target), Origin(target.file, target.node))
+                if target.kind == "struct":
+                    try:
+                        return self.getter(target)
+                    except Unresolved:
+                        pass  # a type, not a value: named below
             if isinstance(target, External):
                 value = external_value(target.segments, self.program.release)
                 if value is not None:
@@ -148,6 +197,32 @@ class Values:
             return Resolved(Named(segs[-1] if segs else "", _path(target, segs)), origin)
         text = module.file.text(node)
         return Resolved(Named(text, (text,)), origin)
+
+
+def _named_value(node: Node, data: bytes) -> list[str] | None:
+    """The path whose value `node` passes on: `P`, `P::get()`, through `T::from(..)`."""
+    if node.type in ("identifier", "scoped_identifier"):
+        return path_segments(node, data)
+    if node.type != "call_expression":
+        return None
+    func, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+    segs = path_segments(func, data) if func is not None else []
+    passed = [a for a in args.named_children if a.type not in ("line_comment", "block_comment")
+              ] if args is not None else []
+    if segs[-1:] == ["get"] and len(segs) > 1 and not passed:
+        return segs[:-1]
+    if segs[-1:] == ["from"] and len(passed) == 1:
+        return _named_value(passed[0], data)
+    return None
+
+
+def _tail(body: Node | None) -> Node | None:
+    """The expression a function body ends with, if it ends with one."""
+    named = [c for c in body.named_children if c.type not in ("line_comment", "block_comment")
+             ] if body is not None else []
+    if not named or named[-1].type in ("expression_statement", "let_declaration"):
+        return None
+    return named[-1]
 
 
 def _written_elsewhere(file: SourceFile, outer: Node, inner: Node) -> bool:

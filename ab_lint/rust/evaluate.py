@@ -175,6 +175,8 @@ def _call(path: list[str], args: list[Value]) -> Value:
             return millis if owner == "SlotDuration" else Duration(millis)
     if name in ("new", "from") and len(args) == 1 and owner in ("Duration", ""):
         return args[0]
+    if name == "from" and len(args) == 1 and ints:  # `u64::from(x)`, `I::from(x)`: a widening
+        return args[0]
     raise Unresolved(f"{'::'.join(path)}()")
 
 
@@ -335,7 +337,10 @@ class Evaluator:
             self.take()
             return self.macro(path)
         if self.peek() == "(":
-            return _call(path, self.call_args())
+            args = self.call_args()
+            if path[-1] == "get" and len(path) > 1 and not args:
+                return self.resolve(path[:-1])  # `X::get()` of a `Get` type: X's value
+            return _call(path, args)
         if self.peek() == "{":
             raise Unresolved("struct literal")
         if len(path) == 2 and path[0] in INT_LIMITS and path[1] in ("MAX", "MIN"):
