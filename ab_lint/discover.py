@@ -29,7 +29,7 @@ NODE_MARKERS = (b"collators::", b"AuraConsensus", b"build_aura_consensus", b"nim
 SKIP_DIRS = {"target", ".git", "node_modules"}
 OMNI_NODE_LIB = b"polkadot_omni_node_lib"
 VALIDATE = b"register_validate_block"
-# crates through which a workspace macro can invoke register_validate_block!
+# crates a parachain runtime depends on to invoke register_validate_block! (itself or by macro)
 VALIDATE_CRATES = {"cumulus-pallet-parachain-system", "polkadot-sdk"}
 _INVOKES_APIS = re.compile(rb"^[ \t]*(?:[\w:]+::)?impl_runtime_apis\s*!", re.MULTILINE)
 _VALIDATE = re.compile(rb"^(?:[\w:]+::)?register_validate_block\s*!", re.MULTILINE)
@@ -315,14 +315,15 @@ def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> st
     own_blob = blob
     if maybe_runtime and _only_in_macros(files, b"register_validate_block") and not builds_wasm:
         return None  # a crate of shared macros, expanded by the runtimes that invoke them
-    if maybe_runtime and builds_wasm and not (_search(_INVOKES_APIS, b"impl_runtime_apis", blob)
-                                              and _search(_VALIDATE, VALIDATE, blob)):
-        # the runtime may be assembled by macros of a workspace crate it depends on; one that
-        # can write register_validate_block! depends on the crate defining it (a relay chain's
-        # runtime has hundreds of workspace dependencies, none of them such)
+    # The runtime may be assembled by macros of a workspace crate it depends on. Only a
+    # parachain runtime's are read: register_validate_block! expands at the call, so the
+    # runtime crate itself depends on the crate defining it (a relay chain's runtime has
+    # hundreds of workspace dependencies and no such one).
+    if maybe_runtime and builds_wasm and crate.depends_on_any(VALIDATE_CRATES) and not (
+            _search(_INVOKES_APIS, b"impl_runtime_apis", blob)
+            and _search(_VALIDATE, VALIDATE, blob)):
         blob += b"\0".join(data for dep in crate.manifest.dependencies.values()
                            if (c := crates.get(dep.path) if dep.path else None) is not None
-                           and c.depends_on_any(VALIDATE_CRATES)
                            for data in read_sources(c, diags).values()
                            if b"macro_rules!" in data)
     has_marker = any(m in blob for m in RUNTIME_MARKERS)

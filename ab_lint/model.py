@@ -303,22 +303,16 @@ class RuntimeModel:
         found = self.visible(BLOCK_TIME_NAMES, everywhere=False)
         if found is not None:
             return found[0]
-        for anchor in ("MINUTES", "HOURS", "DAYS", "SLOT_DURATION"):
-            found = self.visible((anchor,)) or next(
-                (f for m in self._named_modules(anchor) if (f := self._found(m, anchor))), None)
-            if found is None:
-                continue
-            resolved, target = found
-            if isinstance(target, External):
-                module = target.segments[:-1]
-                for name in BLOCK_TIME_NAMES:
-                    value = external_value((*module, name), self.loader.program.release)
-                    if isinstance(value, int) and module:
-                        return Resolved(value, resolved.origin, (*module, name))
-                continue
-            if not isinstance(target, Item):
-                continue
-            beside = self._beside(target.module, anchor, target)
+        # What the runtime sees first; a module it only names by path (`consensus::MINUTES`)
+        # after: the relay chain's time module imported as RC_MINUTES is not the runtime's.
+        anchors = ("MINUTES", "HOURS", "DAYS", "SLOT_DURATION")
+        for anchor in anchors:
+            beside = self._block_time_beside(anchor, self.visible((anchor,)))
+            if beside is not None:
+                return beside
+        for anchor in anchors:
+            beside = self._block_time_beside(anchor, next(
+                (f for m in self._named_modules(anchor) if (f := self._found(m, anchor))), None))
             if beside is not None:
                 return beside
         # a block time the runtime reaches only through a path (`cfg::pallet_timestamp::..`
@@ -328,6 +322,22 @@ class RuntimeModel:
             if found is not None:
                 return found
         return None
+
+    def _block_time_beside(self, anchor: str, found: tuple[Resolved, object] | None
+                           ) -> Resolved | None:
+        if found is None:
+            return None
+        resolved, target = found
+        if isinstance(target, External):
+            module = target.segments[:-1]
+            for name in BLOCK_TIME_NAMES:
+                value = external_value((*module, name), self.loader.program.release)
+                if isinstance(value, int) and module:
+                    return Resolved(value, resolved.origin, (*module, name))
+            return None
+        if not isinstance(target, Item):
+            return None
+        return self._beside(target.module, anchor, target)
 
     def _beside(self, module: Module, anchor: str, item: Item) -> Resolved | None:
         for name in BLOCK_TIME_NAMES:

@@ -488,3 +488,40 @@ impl pallet_timestamp::Config for Runtime {
 }
 """
     assert lint(workspace(tmp_path, lib))[0]["facts"]["minimum_period_ms"] is None
+
+
+def test_macro_crate_need_not_depend_on_the_crate_its_macros_call(tmp_path: Path) -> None:
+    """register_validate_block! in a macro_rules! body resolves where the macro is invoked:
+    the shared crate need not depend on parachain-system, the runtime does (zeitgeist)."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "shape-macro-runtime", root)
+    manifest = root / "crates/runtime-common/Cargo.toml"
+    text = manifest.read_text()
+    text = text.replace("cumulus-pallet-parachain-system = { workspace = true }\n", "")
+    manifest.write_text(text.replace('\t"cumulus-pallet-parachain-system/std",\n', ""))
+    assert "parachain-system" not in manifest.read_text()
+    assert [t["runtime_crate"] for t in lint(root)] == ["kestrel-runtime"]
+
+
+def test_block_time_from_what_the_runtime_imports_before_a_module_it_names(
+        tmp_path: Path) -> None:
+    """HOURS imported from the runtime's own 6 s module; MINUTES only written as a path into
+    the relay chain's constants crate (12 s): the block time is 6 s."""
+    lib = ("mod ab { pub const MILLISECS_PER_BLOCK: u64 = 6_000;\n"
+           " pub const HOURS: u32 = 600; }\nuse ab::HOURS;\n"
+           "pub const RELAY_MINUTE: u32 = acme_relay::time::MINUTES;\n")
+    root = workspace(tmp_path, lib)
+    write(root, {"Cargo.toml": '[workspace]\nmembers = ["runtime", "relay"]\n',
+                 "relay/Cargo.toml": '[package]\nname = "acme-relay"\nversion = "0.1.0"\n',
+                 "relay/src/lib.rs": "pub mod time {\n pub const MILLISECS_PER_BLOCK: u64 = "
+                                     "12_000;\n pub const MINUTES: u32 = 5;\n}\n"})
+    manifest = root / "runtime/Cargo.toml"
+    manifest.write_text(manifest.read_text().replace(
+        "[dependencies]\n", '[dependencies]\nacme-relay = { path = "../relay" }\n'))
+    target = lint(root)[0]
+    assert target["facts"]["millisecs_per_block"] == 6000
+    assert target["locations"]["millisecs_per_block"]["line"] == 1
