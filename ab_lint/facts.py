@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import Target, Workspace
 from ab_lint.loader import Loader
 from ab_lint.model import (
@@ -22,7 +23,7 @@ from ab_lint.model import (
     struct_fields,
 )
 from ab_lint.rust.consts import Named
-from ab_lint.rust.evaluate import Unresolved
+from ab_lint.rust.evaluate import Duration, Unresolved, Weight
 from ab_lint.rust.tokens import tokens
 from ab_lint.sdk import SdkRelease
 
@@ -114,14 +115,14 @@ def target_facts(loader: Loader, workspace: Workspace, target: Target) -> Target
     if rt.index is not None and rt.macro("register_validate_block") is None:
         rt = _parachain_build(loader, workspace, target, rt)
     out.runtime, out.workspace = rt, workspace
-    out.facts = runtime_facts(rt)
+    out.facts = _typed(runtime_facts(rt), workspace.diags)
     out.sdk = loader.sdk
     if out.sdk is not None:
         lock = workspace.diags.relative(out.sdk.path)
         out.facts["sdk_version"] = Located(out.sdk.name, lock, out.sdk.line, 1)
     if target.node is not None:
         out.node = NodeModel(loader, target.node, target.runtime)
-        out.node_facts = node_facts(out.node)
+        out.node_facts = _typed(node_facts(out.node), workspace.diags)
     return out
 
 
@@ -174,15 +175,15 @@ def runtime_facts(rt: RuntimeModel) -> dict[str, Located]:
         facts["check_associated_relay_number"] = from_resolved(relay_check, _head(relay_check))
 
     allow = _safe(lambda: rt.assoc_value(aura, "AllowMultipleBlocksPerSlot"))
-    if allow is not None and isinstance(allow.value, bool):
+    if allow is not None and not isinstance(allow.value, Named):  # checked by _typed
         facts["allow_multiple_blocks_per_slot"] = from_resolved(allow)
     minimum = _safe(lambda: rt.assoc_value(timestamp, "MinimumPeriod"))
-    if minimum is not None and isinstance(minimum.value, int):
+    if minimum is not None and not isinstance(minimum.value, Named):
         facts["minimum_period_ms"] = from_resolved(minimum)
 
     block_time = _safe(rt.block_time)
     slot = _safe(lambda: rt.find_const(("SLOT_DURATION",)))
-    if block_time is not None and isinstance(block_time.value, int):
+    if block_time is not None and not isinstance(block_time.value, Named):
         facts["millisecs_per_block"] = from_resolved(block_time)
     if slot is not None and isinstance(slot.value, int):
         facts["slot_duration"] = from_resolved(slot)
@@ -190,7 +191,7 @@ def runtime_facts(rt: RuntimeModel) -> dict[str, Located]:
         aura_slot = _safe(lambda: rt.assoc_value(aura, "SlotDuration"))
         if aura_slot is not None and isinstance(aura_slot.value, int):
             facts["slot_duration"] = from_resolved(aura_slot)
-        elif aura is not None and isinstance(facts["minimum_period_ms"].value, int):
+        elif aura is not None and type(facts["minimum_period_ms"].value) is int:
             m = facts["minimum_period_ms"]
             facts["slot_duration"] = Located(2 * m.value, m.path, m.line, m.column)
 
@@ -218,6 +219,37 @@ def runtime_facts(rt: RuntimeModel) -> dict[str, Located]:
             facts["aura_api_slot_duration"] = at(source_text(aura_api.file, expr),
                                                  aura_api.file, expr)
     facts.update(_cargo_facts(rt))
+    return facts
+
+
+# Facts the contract types as unsigned integers (durations in ms, counts); a value of another
+# kind (a Duration, a Weight, a bool, a negative number) would reach rules that compare and
+# divide, so it is left unknown with a note at the line it came from.
+INT_FACTS = {"unincluded_segment_capacity", "block_processing_velocity",
+             "relay_chain_slot_duration_millis", "millisecs_per_block", "slot_duration",
+             "minimum_period_ms", "max_block_ref_time_ms", "authoring_duration_ms"}
+BOOL_FACTS = {"allow_multiple_blocks_per_slot"}
+
+
+def _typed(facts: dict[str, Located], diags: Diagnostics) -> dict[str, Located]:
+    for name, located in facts.items():
+        value = located.value
+        if value is None:
+            continue
+        if name in INT_FACTS:
+            fits = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+            expected = "a non-negative integer"
+        elif name in BOOL_FACTS:
+            fits, expected = isinstance(value, bool), "true or false"
+        else:
+            continue
+        if not fits:
+            shown = type(value).__name__ if isinstance(value, Weight | Duration | Named) else (
+                repr(value)[:40])
+            if located.path is not None:
+                diags.add(located.path, f"{name} reads as {shown}, not {expected}; it is left "
+                          "unknown", located.line)
+            facts[name] = NONE
     return facts
 
 

@@ -89,7 +89,7 @@ class RuntimeModel:
         self.loader = loader
         self.crate = crate
         self.index: CrateIndex | None = loader.index(crate, features)
-        self.values = Values(loader.program)
+        self.values = Values(loader.program, loader.diags.add)
         self.modules: list[Module] = self.index.modules(RUNTIME_FILE_MARKERS) if self.index else []
         self.features = self.index.features if self.index else frozenset()
         holders = {id(i.module) for i in self.index.impls} if self.index else set()
@@ -534,7 +534,7 @@ class NodeModel:
         self.crate = crate
         self.runtime = runtime
         self.index = loader.index(crate, _features_for(crate, runtime))
-        self.values = Values(loader.program)
+        self.values = Values(loader.program, loader.diags.add)
         self._startup: StartupValues | None = None
 
     @property

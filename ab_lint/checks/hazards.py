@@ -122,7 +122,8 @@ def _relay_parent_offset(t: TargetFacts) -> int:
 def slot_consistency(t: TargetFacts) -> Iterator[Hit]:
     slot, relay = t.facts["slot_duration"], t.value("relay_chain_slot_duration_millis")
     s = slot.value
-    if not aura(t) or not isinstance(s, int) or not isinstance(relay, int) or s <= 0:
+    if not aura(t) or not isinstance(s, int) or not isinstance(relay, int) or s <= 0 or (
+            relay <= 0):
         return
     if s % relay and relay % s:
         yield Hit(slot, found=s, expected=relay)

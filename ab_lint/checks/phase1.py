@@ -71,7 +71,7 @@ def block_time_and_slot(t: TargetFacts) -> Iterator[Hit]:
     if slot.value is None or slot.value == block.value:
         return
     allow = t.value("allow_multiple_blocks_per_slot")
-    if slot.value % block.value == 0 and allow is True:
+    if block.value > 0 and slot.value % block.value == 0 and allow is True:
         return
     yield Hit(slot, "mismatch", found=slot.value, expected=block.value,
               data={"block": block.value, "allow": allow})

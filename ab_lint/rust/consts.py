@@ -7,12 +7,14 @@ the line to edit (the `const` definition, the `parameter_types!` entry or the `t
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tree_sitter import Node
 
 from ab_lint.known import external_value
-from ab_lint.rust.evaluate import Unresolved, Value, evaluate
+from ab_lint.rust.evaluate import Overflow, Unresolved, Value, evaluate
 from ab_lint.rust.macros import ExpandedFile
 from ab_lint.rust.names import External, Impl, Item, Module, Program, path_segments
 from ab_lint.rust.parse import SourceFile
@@ -45,10 +47,13 @@ class Resolved:
 
 
 class Values:
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program,
+                 note: Callable[[Path, str, int | None], None] | None = None) -> None:
         self.program = program
+        self.note = note  # where a constant rustc would reject (an overflow) is reported
         self._consts: dict[int, Value | Unresolved] = {}
         self._active: set[int] = set()
+        self._aliases: set[tuple[int, int, int]] = set()  # type nodes being followed
 
     # -- constants ------------------------------------------------------------------------
     def const(self, item: Item) -> Value:
@@ -66,6 +71,9 @@ class Values:
                              item.module.crate.features)
         except Unresolved as e:
             self._consts[key] = e
+            if isinstance(e, Overflow) and not isinstance(e.__cause__, Overflow):
+                self._overflow(item.file, item.node, f"constant {item.name}: {e}")
+                e.__cause__ = e  # reported once, not again by each constant built on it
             raise
         finally:
             self._active.discard(key)
@@ -97,8 +105,24 @@ class Values:
         if node.type in ("type_identifier", "scoped_type_identifier", "identifier",
                          "scoped_identifier"):
             return self.path_value(module, path_segments(node, module.file.data)).value
-        return evaluate(tokens(node, module.file.data),
-                        lambda segs: self.path_value(module, segs).value, module.crate.features)
+        try:
+            return evaluate(tokens(node, module.file.data),
+                            lambda segs: self.path_value(module, segs).value,
+                            module.crate.features)
+        except Overflow as e:
+            if not isinstance(e.__cause__, Overflow):
+                self._overflow(module.file, node, str(e))
+                e.__cause__ = e
+            raise
+
+    def _overflow(self, file: SourceFile, node: Node, message: str) -> None:
+        if self.note is None:
+            return
+        if isinstance(file, ExpandedFile):
+            real, start, _ = file.real(node)
+            self.note(real.path, message, real.data.count(b"\n", 0, start) + 1)
+        else:
+            self.note(file.path, message, node.start_point[0] + 1)
 
     def arg(self, module: Module, node: Node) -> Resolved:
         """A const generic argument with the origin of the constant it names, if any."""
@@ -154,7 +178,18 @@ class Values:
 
     # -- types ----------------------------------------------------------------------------
     def type_value(self, module: Module, node: Node, origin: Origin | None = None) -> Resolved:
-        """What a type means as a `Get<T>` or as a named type, following aliases."""
+        """What a type means as a `Get<T>` or as a named type, following aliases (a cycle of
+        aliases, `type X = Y; type Y = X;`, is unresolved)."""
+        key = (id(module.file), node.start_byte, node.end_byte)
+        if key in self._aliases:
+            raise Unresolved("cycle of type aliases")
+        self._aliases.add(key)
+        try:
+            return self._type_value(module, node, origin)
+        finally:
+            self._aliases.discard(key)
+
+    def _type_value(self, module: Module, node: Node, origin: Origin | None) -> Resolved:
         data = module.file.data
         origin = origin or Origin(module.file, node)
         if node.type == "unit_type":

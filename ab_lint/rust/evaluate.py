@@ -20,6 +20,15 @@ class Unresolved(Exception):
     """The expression cannot be evaluated statically."""
 
 
+class Overflow(Unresolved):
+    """The value leaves every Rust integer type: rustc rejects the constant."""
+
+
+# Values stay within the widest Rust integers (u128, i128). A constant beyond them does not
+# compile; computing it anyway costs unbounded time and memory (`2u64.pow(4294967295)`).
+WIDEST = 2**128
+
+
 @dataclass(frozen=True)
 class Weight:
     ref_time: int
@@ -56,13 +65,42 @@ _INT_SUFFIX = re.compile(r"[ui](?:8|16|32|64|128|size)$")
 
 def parse_int(text: str) -> int:
     t = text.replace("_", "")
+    if len(t) > 140:  # longer than any u128 literal in any base, with its suffix
+        raise Overflow(f"literal {t[:20]}... is out of range for every integer type")
     if t[:2].lower() not in ("0x", "0b", "0o"):
         t = _INT_SUFFIX.sub("", t)
-        return int(t) if t.isdigit() else _bad_int(text)
+        return bounded(int(t)) if t.isdigit() else _bad_int(text)
     try:
-        return int(t, 0)
+        return bounded(int(t, 0))
     except ValueError as e:
         raise Unresolved(text) from e
+
+
+def bounded(value: Value) -> Value:
+    """`value`, if it fits a Rust integer type (or is not an integer)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not (
+            -WIDEST // 2 <= value < WIDEST):
+        raise Overflow("the value overflows every integer type (rustc rejects it)")
+    if isinstance(value, Weight):
+        bounded(value.ref_time)
+        bounded(value.proof_size)
+    if isinstance(value, Duration):
+        bounded(value.millis)
+    return value
+
+
+def _pow(base: int, exponent: int) -> int:
+    if exponent < 0:
+        raise Unresolved("negative exponent")
+    if abs(base) > 1 and exponent > 128:  # 2**129 already leaves u128
+        raise Overflow(f"{base}.pow({exponent}) overflows every integer type")
+    return bounded(base**exponent)  # type: ignore[return-value]
+
+
+def _shift(a: int, b: int, left: bool) -> int:
+    if not 0 <= b < 128:
+        raise Overflow(f"shift by {b} overflows (rustc rejects it)")
+    return a << b if left else a >> b
 
 
 def _bad_int(text: str) -> int:
@@ -78,13 +116,18 @@ def _div(a: int, b: int) -> int:
 
 _INT_OPS: dict[str, Callable[[int, int], Value]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": lambda a, b: _div(a, b),
-    "%": lambda a, b: a - b * _div(a, b), "<<": operator.lshift, ">>": operator.rshift,
+    "%": lambda a, b: a - b * _div(a, b), "<<": lambda a, b: _shift(a, b, True),
+    ">>": lambda a, b: _shift(a, b, False),
     "&": operator.and_, "|": operator.or_, "^": operator.xor, "==": operator.eq,
     "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
 }
 
 
 def _arith(op: str, a: Value, b: Value) -> Value:
+    return bounded(_arith_unbounded(op, a, b))
+
+
+def _arith_unbounded(op: str, a: Value, b: Value) -> Value:
     if isinstance(a, Weight) and isinstance(b, Weight):
         if op == "+":
             return Weight(a.ref_time + b.ref_time, a.proof_size + b.proof_size)
@@ -133,13 +176,17 @@ _IDENTITY_METHODS = {"unwrap", "expect", "unwrap_or", "unwrap_or_default", "into
 
 
 def _method(value: Value, name: str, args: list[Value]) -> Value:
+    return bounded(_method_unbounded(value, name, args))
+
+
+def _method_unbounded(value: Value, name: str, args: list[Value]) -> Value:
     if name in _IDENTITY_METHODS:
         return value
     if name in _METHOD_OPS and len(args) == 1:
         op = _METHOD_OPS[name]
         if op == "**":
             if isinstance(value, int) and isinstance(args[0], int):
-                return value ** args[0]
+                return _pow(value, args[0])
             raise Unresolved(name)
         if op == "-" and isinstance(value, int) and isinstance(args[0], int):
             return max(value - args[0], 0) if name.startswith("saturating") else value - args[0]
@@ -340,7 +387,7 @@ class Evaluator:
             args = self.call_args()
             if path[-1] == "get" and len(path) > 1 and not args:
                 return self.resolve(path[:-1])  # `X::get()` of a `Get` type: X's value
-            return _call(path, args)
+            return bounded(_call(path, args))
         if self.peek() == "{":
             raise Unresolved("struct literal")
         if len(path) == 2 and path[0] in INT_LIMITS and path[1] in ("MAX", "MIN"):
@@ -363,4 +410,7 @@ class Evaluator:
 
 def evaluate(toks: list[Token], resolve: Callable[[list[str]], Value],
              features: frozenset[str] | None = None) -> Value:
-    return Evaluator(toks, resolve, features).run()
+    try:
+        return Evaluator(toks, resolve, features).run()
+    except RecursionError as e:  # `((((..))))` or `- - - .. 1` thousands deep
+        raise Unresolved("expression nested too deeply") from e
