@@ -15,14 +15,15 @@ from ab_lint.diagnostics import Diagnostics, InputError
 from ab_lint.discover import discover
 from ab_lint.findings import Finding, severity_rank
 from ab_lint.lint import run_repository
-from ab_lint.parallel import Checked, default_jobs
+from ab_lint.parallel import default_jobs
 from ab_lint.relay import scan
 from ab_lint.report import FORMATS, ReportData, github, html, json_report, markdown, sarif, text
 
 RENDERERS = {"json": json_report.render, "sarif": sarif.render, "github": github.render,
              "markdown": markdown.render, "html": html.render}
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+# 3: ab-lint met a bug; what it could read is still reported
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
 
 
 class DefaultCheck(click.Group):
@@ -92,32 +93,25 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
     if unknown:
         raise click.UsageError(f"no rule matches {', '.join(unknown)} (see `ab-lint rules`)")
     outputs: dict[str | None, list[str]] = {}
-    failing = False
-    for path in paths:
-        root = Path(path).resolve()
+    failing = bad_input = crashed = False
+    for path in paths:  # a bad PATH is reported and the others are still read
         try:
-            config = load_config(root if root.is_dir() else root.parent, config_file, set(rules))
+            data, fails, crash = _check_path(path, config_file, rules, target_phase, select,
+                                             ignore, fail_on, jobs)
         except InputError as e:
             click.echo(f"ab-lint: error: {e}", err=True)
-            sys.exit(EXIT_INPUT)
-        phase = target_phase or config.target_phase or 3
-        chosen = catalogue.select(rules, _ids(select) or config.select,
-                                  _ids(ignore) + config.ignore)
-        checked, diags = _read(path, chosen, phase, jobs or default_jobs())
-        targets, sources = checked.targets, checked.sources
-        relay = scan(diags.root, diags.relative)
-        findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
-                    for f in run_repository(targets, chosen, phase, relay) + checked.findings
-                    if not config.ignored_at(f.rule, f.path)]
-        marks = suppress.collect(sources)
-        findings = suppress.apply(findings, marks)
-        if "AB900" in chosen:
-            findings += _unused(marks, rules["AB900"])
-        findings.sort(key=Finding.sort_key)
-        data = ReportData(str(diags.root), targets, findings, diags.items, phase, sources)
-        threshold = fail_on or config.fail_on or "error"
-        failing |= threshold != "never" and any(
-            severity_rank(f.severity) >= severity_rank(threshold) for f in data.active)
+            bad_input = True
+            continue
+        except (Exception, RecursionError) as e:  # a bug of ours: say so in one line
+            if os.environ.get("AB_LINT_DEBUG"):
+                raise
+            click.echo(f"ab-lint: error: internal error while reading {path}: "
+                       f"{type(e).__name__}: {str(e)[:200]} (set AB_LINT_DEBUG=1 for details "
+                       "and please report it)", err=True)
+            crashed = True
+            continue
+        failing |= fails
+        crashed |= crash
         for name, dest in specs:
             outputs.setdefault(dest, []).append(
                 _render(name, data, dest, color, quiet, statistics, show_facts))
@@ -127,7 +121,40 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
                                   and not os.environ.get("NO_COLOR")))
         _write("\n".join(parts) if len(parts) > 1 else parts[0],
                Path(dest) if dest not in (None, "-") else None, use_color)
+    # A crash is never mistaken for findings, nor hidden by --exit-zero or fail-on never.
+    if crashed:
+        sys.exit(EXIT_CRASH)
+    if bad_input:
+        sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _check_path(path: Path, config_file: Path | None, rules: dict[str, catalogue.Rule],
+                target_phase: int | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                fail_on: str | None, jobs: int | None) -> tuple[ReportData, bool, bool]:
+    """One PATH's report, whether it fails the run, and whether a bug was met on the way."""
+    root = Path(path).resolve()
+    config = load_config(root if root.is_dir() else root.parent, config_file, set(rules))
+    phase = target_phase or config.target_phase or 3
+    chosen = catalogue.select(rules, _ids(select) or config.select, _ids(ignore) + config.ignore)
+    diags = Diagnostics(root)
+    checked = parallel.check(discover(path, diags), diags, chosen, phase,
+                             jobs or default_jobs())
+    targets, sources = checked.targets, checked.sources
+    relay = scan(diags.root, diags.relative)
+    findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
+                for f in run_repository(targets, chosen, phase, relay) + checked.findings
+                if not config.ignored_at(f.rule, f.path)]
+    marks = suppress.collect(sources)
+    findings = suppress.apply(findings, marks)
+    if "AB900" in chosen:
+        findings += _unused(marks, rules["AB900"])
+    findings.sort(key=Finding.sort_key)
+    data = ReportData(str(diags.root), targets, findings, diags.items, phase, sources)
+    threshold = fail_on or config.fail_on or "error"
+    failing = threshold != "never" and any(
+        severity_rank(f.severity) >= severity_rank(threshold) for f in data.active)
+    return data, failing, checked.crashed
 
 
 def _render(name: str, data: ReportData, dest: str | None, color: str, quiet: bool,
@@ -148,21 +175,6 @@ def _unused(marks: list[suppress.Suppression], rule: catalogue.Rule) -> list[Fin
                     column=1, end_line=m.line, end_column=None, target=None, guide=rule.guide,
                     found=", ".join(m.ids))
             for m in marks if not m.used]
-
-
-def _read(path: Path, chosen: set[str], phase: int, jobs: int) -> tuple[Checked, Diagnostics]:
-    diags = Diagnostics(Path(path).resolve())
-    try:
-        return parallel.check(discover(path, diags), diags, chosen, phase, jobs), diags
-    except InputError as e:
-        click.echo(f"ab-lint: error: {e}", err=True)
-        sys.exit(EXIT_INPUT)
-    except (Exception, RecursionError) as e:  # a bug of ours: say so in one line
-        if os.environ.get("AB_LINT_DEBUG"):
-            raise
-        click.echo(f"ab-lint: error: internal error while reading {path}: {type(e).__name__}: "
-                   f"{e} (set AB_LINT_DEBUG=1 for details and please report it)", err=True)
-        sys.exit(EXIT_INPUT)
 
 
 def _write(report: str, output: Path | None, color: bool = False) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import Target, Workspace
+from ab_lint.guard import Guard
 from ab_lint.loader import Loader
 from ab_lint.model import (
     NONE,
@@ -95,15 +96,21 @@ def collect(workspaces: list[Workspace] | Workspace) -> list[TargetFacts]:
     return collect_targets([(w, t) for w in workspaces for t in w.targets])
 
 
-def collect_targets(pairs: list[tuple[Workspace, Target]]) -> list[TargetFacts]:
-    """The facts of each target, in order; targets of one workspace share its Loader."""
+def collect_targets(pairs: list[tuple[Workspace, Target]],
+                    guard: Guard | None = None) -> list[TargetFacts]:
+    """The facts of each target, in order; targets of one workspace share its Loader. With a
+    guard, a target whose reading hits a bug is left out with a note, and the rest is read."""
     loaders: dict[int, Loader] = {}
     out = []
     for workspace, target in pairs:
         loader = loaders.get(id(workspace))
         if loader is None:
             loader = loaders[id(workspace)] = Loader(workspace)
-        out.append(target_facts(loader, workspace, target))
+        if guard is None:
+            out.append(target_facts(loader, workspace, target))
+            continue
+        with guard.around(target.runtime.dir, f"reading runtime {target.runtime.name}"):
+            out.append(target_facts(loader, workspace, target))
     return out
 
 

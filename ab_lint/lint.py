@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from ab_lint import catalogue
 from ab_lint.checks import CHECKS, REPO_CHECKS, Hit
 from ab_lint.facts import TargetFacts
 from ab_lint.findings import Finding
+from ab_lint.guard import Guard
 from ab_lint.relay import RelayScan
 
 
@@ -41,7 +44,9 @@ def run_repository(targets: list[TargetFacts], selected: set[str] | None, target
 
 
 def run_targets(targets: list[TargetFacts], selected: set[str] | None = None,
-                target_phase: int = 3) -> list[Finding]:
+                target_phase: int = 3, guard: Guard | None = None) -> list[Finding]:
+    """Each selected rule over each target. With a guard, a rule that hits a bug on a target
+    is named in a note and the other rules and targets still run."""
     rules = catalogue.load()
     findings: list[Finding] = []
     for t in targets:
@@ -51,9 +56,10 @@ def run_targets(targets: list[TargetFacts], selected: set[str] | None = None,
             rule = rules[rule_id]
             if (selected is not None and rule_id not in selected) or rule.phase > target_phase:
                 continue
-            for hit in CHECKS[rule_id](t):
-                findings.append(_finding(rule, hit, t, {"facts": facts, "node_facts": node,
-                                                        "runtime": t.runtime_crate}))
+            context = {"facts": facts, "node_facts": node, "runtime": t.runtime_crate}
+            with guard.around(t.runtime_dir, f"checking {rule_id} on {t.runtime_crate}") if (
+                    guard is not None) else contextlib.nullcontext():
+                findings.extend([_finding(rule, hit, t, context) for hit in CHECKS[rule_id](t)])
     return sorted(findings, key=Finding.sort_key)
 
 

@@ -21,6 +21,7 @@ from ab_lint.diagnostics import Diagnostic, Diagnostics
 from ab_lint.discover import Target, Workspace
 from ab_lint.facts import Located, TargetFacts, collect_targets
 from ab_lint.findings import Finding
+from ab_lint.guard import Guard
 from ab_lint.lint import run_targets
 from ab_lint.model import RUNTIME_FILE_MARKERS
 
@@ -36,6 +37,7 @@ class Checked:
     findings: list[Finding] = field(default_factory=list)
     sources: dict[str, bytes] = field(default_factory=dict)  # by path shown in reports
     notes: list[Diagnostic] = field(default_factory=list)  # added while checking
+    crashed: bool = False  # a bug was met (and named in a note); the rest is complete
 
 
 def default_jobs() -> int:
@@ -53,19 +55,20 @@ def check(workspaces: list[Workspace], diags: Diagnostics, selected: set[str] | 
     pairs = [(w, t) for w in workspaces for t in w.targets]
     chunks = _chunks(pairs, jobs if hasattr(os, "fork") else 1)
     if len(chunks) < 2:
-        return _check(pairs, selected, phase)
+        return _check(pairs, selected, phase, diags)
     start = len(diags.items)
     children = [_fork(chunk, selected, phase, diags, start) for chunk in chunks[1:]]
-    out = _check(chunks[0], selected, phase)
+    out = _check(chunks[0], selected, phase, diags)
     for chunk, child in zip(chunks[1:], children, strict=True):
         part = _receive(*child)
         if part is None:
-            part = _check(chunk, selected, phase)
+            part = _check(chunk, selected, phase, diags)
         for note in part.notes:
             diags.add(note.path, note.message, note.line)
         out.targets += part.targets
         out.findings += part.findings
         out.sources.update(part.sources)
+        out.crashed |= part.crashed
     out.findings.sort(key=Finding.sort_key)
     return out
 
@@ -89,9 +92,12 @@ def _chunks(pairs: Chunk, jobs: int) -> list[Chunk]:
     return out
 
 
-def _check(chunk: Chunk, selected: set[str] | None, phase: int) -> Checked:
-    targets = collect_targets(chunk)
-    return Checked(targets, run_targets(targets, selected, phase), _sources(targets))
+def _check(chunk: Chunk, selected: set[str] | None, phase: int,
+           diags: Diagnostics) -> Checked:
+    guard = Guard(diags)
+    targets = collect_targets(chunk, guard)
+    findings = run_targets(targets, selected, phase, guard)
+    return Checked(targets, findings, _sources(targets), crashed=guard.crashed)
 
 
 def _fork(chunk: Chunk, selected: set[str] | None, phase: int, diags: Diagnostics,
@@ -104,7 +110,7 @@ def _fork(chunk: Chunk, selected: set[str] | None, phase: int, diags: Diagnostic
     code = 1
     try:  # the child: never returns, never runs the parent's exit handlers
         os.close(read)
-        part = _check(chunk, selected, phase)
+        part = _check(chunk, selected, phase, diags)
         part.targets = [_without_models(t) for t in part.targets]
         part.notes = diags.items[start:]
         with os.fdopen(write, "wb") as out:

@@ -186,6 +186,8 @@ class Values:
         self._aliases.add(key)
         try:
             return self._type_value(module, node, origin)
+        except RecursionError as e:  # thousands of aliases deep
+            raise Unresolved("type aliases nested too deeply") from e
         finally:
             self._aliases.discard(key)
 

@@ -408,8 +408,24 @@ class Evaluator:
         raise Unresolved(f"{path[-1]}!")
 
 
+# Real constant expressions are a few dozen tokens and a few brackets deep; past these bounds
+# an expression is generated or hostile, and evaluating it costs quadratic time.
+MAX_TOKENS, MAX_NESTING = 4000, 64
+
+
 def evaluate(toks: list[Token], resolve: Callable[[list[str]], Value],
              features: frozenset[str] | None = None) -> Value:
+    if len(toks) > MAX_TOKENS:
+        raise Unresolved(f"expression of {len(toks)} tokens")
+    depth = deepest = 0
+    for t in toks:
+        if t.text in ("(", "[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif t.text in (")", "]", "}"):
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise Unresolved(f"expression nested {deepest} deep")
     try:
         return Evaluator(toks, resolve, features).run()
     except RecursionError as e:  # `((((..))))` or `- - - .. 1` thousands deep

@@ -418,6 +418,9 @@ BUILTIN_MACROS = {"parameter_types", "ord_parameter_types", "construct_runtime",
                   "println", "assert", "assert_eq", "debug_assert", "include", "concat", "env",
                   "cfg", "matches", "panic", "write", "writeln", "log", "include_str"}
 MAX_EXPANSION_DEPTH = 6
+# Names followed through this many `use`/glob steps at most (real code needs a handful): a
+# chain of thousands of re-exports would otherwise exhaust the stack
+MAX_LOOKUP_DEPTH = 40
 _MACRO_DEFS = Query(RUST, "(macro_definition) @m")
 
 
@@ -551,7 +554,7 @@ class Program:
         key = (id(module), name, first, fallback)
         if key in self._memo:
             return self._memo[key]
-        if key in seen:
+        if key in seen or len(seen) > MAX_LOOKUP_DEPTH:
             return None
         top = not seen
         seen.add(key)
