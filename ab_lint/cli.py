@@ -18,6 +18,7 @@ from ab_lint.lint import run_repository
 from ab_lint.parallel import default_jobs
 from ab_lint.relay import scan
 from ab_lint.report import FORMATS, ReportData, github, html, json_report, markdown, sarif, text
+from ab_lint.sanitize import terminal
 
 RENDERERS = {"json": json_report.render, "sarif": sarif.render, "github": github.render,
              "markdown": markdown.render, "html": html.render}
@@ -99,15 +100,15 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
             data, fails, crash = _check_path(path, config_file, rules, target_phase, select,
                                              ignore, fail_on, jobs)
         except InputError as e:
-            click.echo(f"ab-lint: error: {e}", err=True)
+            click.echo(terminal(f"ab-lint: error: {e}"), err=True)
             bad_input = True
             continue
         except (Exception, RecursionError) as e:  # a bug of ours: say so in one line
             if os.environ.get("AB_LINT_DEBUG"):
                 raise
-            click.echo(f"ab-lint: error: internal error while reading {path}: "
-                       f"{type(e).__name__}: {str(e)[:200]} (set AB_LINT_DEBUG=1 for details "
-                       "and please report it)", err=True)
+            click.echo(terminal(f"ab-lint: error: internal error while reading {path}: "
+                                f"{type(e).__name__}: {str(e)[:200]} (set AB_LINT_DEBUG=1 for "
+                                "details and please report it)"), err=True)
             crashed = True
             continue
         failing |= fails

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from ab_lint.facts import NODE_FACTS, RUNTIME_FACTS, TargetFacts
 from ab_lint.findings import Finding
 from ab_lint.report import ReportData
+from ab_lint.sanitize import display, guard_lines
 
 PHASES = {1: "runtime prepared", 2: "node on the lookahead collator", 3: "async backing active"}
 Style = Callable[..., str]
@@ -24,7 +25,15 @@ def _value(v: object) -> str:
         return "-"
     if isinstance(v, bool):
         return "yes" if v else "no"
-    return str(v)
+    return display(v)
+
+
+def _where(path: str | None, line: int | None, column: int | None = None) -> str:
+    if not path:
+        return ""
+    if not line:
+        return display(path)
+    return f"{display(path)}:{line}" + (f":{column}" if column is not None else "")
 
 
 def _frame(f: Finding, sources: dict[str, bytes], style: Style) -> list[str]:
@@ -37,18 +46,25 @@ def _frame(f: Finding, sources: dict[str, bytes], style: Style) -> list[str]:
     out = []
     width = len(str(f.line + 1))
     for n in range(max(1, f.line - 1), min(len(lines), f.line + 1) + 1):
-        text = lines[n - 1].replace("\t", "    ")
+        text = _code(lines[n - 1])
         gutter = style(f"{n:>{width}} |", fg="blue")
         out.append(f"      {gutter} {text}")
         if n == f.line:
-            raw = lines[n - 1]
+            raw = lines[n - 1].removesuffix("\r")
             col = (f.column or 1) - 1
-            indent = len(raw[:col].replace("\t", "    "))
+            # measured on the line as shown, where an escaped character is several wide
+            indent = len(_code(raw[:col]))
             end = f.end_column - 1 if f.end_line == f.line and f.end_column else len(raw)
-            span = max(1, len(raw[col:end].replace("\t", "    ").rstrip()))
+            span = max(1, len(_code(raw[col:end]).rstrip()))
             marker = style("^" * span, fg="red" if f.severity == "error" else "yellow")
             out.append(f"      {' ' * width} {style('|', fg='blue')} {' ' * indent}{marker}")
     return out
+
+
+def _code(line: str) -> str:
+    """A source line as shown in a frame: tabs as spaces, a CRLF ending dropped, the rest of
+    what a terminal would act on escaped."""
+    return display(line.removesuffix("\r").replace("\t", "    "))
 
 
 def _progress(phase: int | None) -> str:
@@ -66,10 +82,11 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
         by_target.setdefault(f.target, []).append(f)
     for t in targets:
         mine = by_target.get(t.runtime_dir, [])
-        node = t.node_dir or "none (omni-node)"
+        node = display(t.node_dir) if t.node_dir else "none (omni-node)"
         reached = PHASES.get(t.phase or 0, "phase 1 not complete") if t.phase else (
             "phase 1 not complete" if t.phase == 0 else "")
-        head = f"{style(t.runtime_dir, bold=True)} ({t.runtime_crate}), node: {node}"
+        head = (f"{style(display(t.runtime_dir), bold=True)} ({display(t.runtime_crate)}), "
+                f"node: {node}")
         lines.append(head)
         lines.append(f"  {_progress(t.phase)}" + (f"  {reached}" if reached else ""))
         if show_facts:
@@ -79,7 +96,8 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
             if steps:
                 lines.append(f"  next steps to phase {t.phase + 1} ({PHASES[t.phase + 1]}):")
                 for i, f in enumerate(steps, 1):
-                    lines.append(f"    {i}. {f.rule} {f.title}  ({f.path}:{f.line})")
+                    where = _where(f.path, f.line)
+                    lines.append(f"    {i}. {f.rule} {f.title}" + (f"  ({where})" if where else ""))
         for phase in (1, 2, 3):
             group = [f for f in mine if f.phase == phase]
             if group:
@@ -93,12 +111,11 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
         lines.extend(_findings(repository, sources, style, quiet))
         lines.append("")
     for d in sorted(data.diagnostics):
-        where = f"{d.path}:{d.line}" if d.line else d.path
-        lines.append(style(f"note: {where}: {d.message}", dim=True))
+        lines.append(style(f"note: {_where(d.path, d.line)}: {display(d.message)}", dim=True))
     if statistics:
         lines.extend(statistics_lines(data))
     lines.append(summary_line(data))
-    return "\n".join(lines).rstrip() + "\n"
+    return guard_lines("\n".join(lines).rstrip() + "\n")
 
 
 def statistics_lines(data: ReportData) -> list[str]:
@@ -114,24 +131,25 @@ def _findings(group: list[Finding], sources: dict[str, bytes], style: Style,
               quiet: bool) -> list[str]:
     lines = []
     for f in group:
-        where = f"{f.path}:{f.line}:{f.column}" if f.path and f.line else (f.path or "")
+        where = _where(f.path, f.line, f.column)
         sev = style(f.severity, **SEVERITY_STYLE[f.severity])
         lines.append(f"    {where + ': ' if where else ''}{sev} {style(f.rule, bold=True)} "
-                     f"{f.message}")
+                     f"{display(f.message)}")
         if quiet:
             continue
         lines.extend(_frame(f, sources, style))
         if f.found is not None or f.expected is not None:
-            lines.append(f"      found: {f.found or '-'}   expected: {f.expected or '-'}")
-        lines.append(f"      fix: {f.fix_hint}")
+            lines.append(f"      found: {display(f.found or '-')}   "
+                         f"expected: {display(f.expected or '-')}")
+        lines.append(f"      fix: {display(f.fix_hint)}")
         lines.append(f"      guide: {f.guide}")
     return lines
 
 
 def summary_line(data: ReportData) -> str:
     counts = data.counts()
-    phases = ", ".join(f"{t.runtime_dir} {'n/a' if t.phase is None else f'{t.phase}/3'}"
-                       for t in data.targets)
+    phases = ", ".join(f"{display(t.runtime_dir)} "
+                       f"{'n/a' if t.phase is None else f'{t.phase}/3'}" for t in data.targets)
     noun = "runtime" if len(data.targets) == 1 else "runtimes"
     suppressed = f", {counts['suppressed']} suppressed" if counts["suppressed"] else ""
     return (f"{len(data.targets)} {noun} ({phases}): {counts['error']} errors, "
@@ -143,6 +161,6 @@ def _facts(t: TargetFacts) -> list[str]:
     rows = [(n, t.facts[n]) for n in RUNTIME_FACTS]
     rows += [(n, t.node_facts[n]) for n in NODE_FACTS] if t.node_facts else []
     for name, loc in rows:
-        where = f"  {loc.path}:{loc.line}" if loc.path and loc.line else ""
+        where = f"  {_where(loc.path, loc.line)}" if loc.path and loc.line else ""
         out.append(f"    {name:<34} {_value(loc.value)}{where}")
     return out
