@@ -9,23 +9,25 @@ from __future__ import annotations
 
 from ab_lint.findings import Finding, severity_rank
 from ab_lint.report import ReportData
+from ab_lint.sanitize import display, github_data, github_property
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 PER_STEP = {"error": 10, "warning": 10, "info": 8}  # notices are kept for the counts
 
 
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+# kept under their old names: tests and users import them from here
+escape_data, escape_property = github_data, github_property
 
 
 def command(f: Finding) -> str:
+    """One workflow command, escaped as the runner unescapes it: line breaks are GitHub's %0A
+    (so the file property is the exact path of almost any file) and every other control or
+    invisible character is shown escaped, as in the other formats."""
     props = []
     if f.path:
-        props.append(f"file={escape_property(f.path)}")
+        # exact where GitHub can say it (%0A...); a name holding a control, bidi or non-UTF-8
+        # character is annotated under its escaped name rather than printed raw to the log
+        props.append(f"file={escape_property(display(f.path, breaks=True))}")
         if f.line:
             props.append(f"line={f.line}")
             if f.column:
@@ -34,8 +36,9 @@ def command(f: Finding) -> str:
                 props.append(f"endLine={f.end_line}")
             if f.end_column and f.end_line == f.line:
                 props.append(f"endColumn={f.end_column}")
-    props.append(f"title={escape_property(f'{f.rule} {f.title}')}")
-    body = escape_data(f"{f.message}\nFix: {f.fix_hint}\n{f.guide}")
+    props.append(f"title={escape_property(display(f'{f.rule} {f.title}'))}")
+    body = escape_data("\n".join(display(part, breaks=True)
+                                  for part in (f.message, f"Fix: {f.fix_hint}", f.guide)))
     return f"::{COMMANDS[f.severity]} {','.join(props)}::{body}"
 
 
