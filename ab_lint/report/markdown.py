@@ -6,12 +6,17 @@ import jinja2
 
 from ab_lint.report import ReportData
 from ab_lint.report.text import PHASES
+from ab_lint.sanitize import guard_lines, markdown_code, markdown_message, markdown_text
 
+# Every value the repository wrote goes through one of these filters; the template's own
+# Markdown is the only structure in the report.
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("ab_lint.report", "templates"),
                           autoescape=False, trim_blocks=True, lstrip_blocks=True,
                           undefined=jinja2.StrictUndefined)
-_ENV.filters["cell"] = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
-_ENV.filters["line"] = lambda s: str(s).replace("\n", " ")
+_ENV.filters["text"] = markdown_text  # prose, also in a table cell
+_ENV.filters["code"] = markdown_code
+_ENV.filters["cell_code"] = lambda s: markdown_code(s, in_table=True)
+_ENV.filters["message"] = markdown_message  # a rule's message or fix: prose with `code`
 
 
 def render(data: ReportData) -> str:
@@ -23,4 +28,5 @@ def render(data: ReportData) -> str:
     text = _ENV.get_template("report.md.j2").render(
         targets=data.targets, findings=active, counts=data.counts(), errors=errors,
         warnings=warnings, phases=PHASES)
-    return text.rstrip() + "\n"
+    # no line can start with repository text; this holds it should a template change
+    return guard_lines(text.rstrip() + "\n", colon="&#58;", hash_="&#35;")
