@@ -40,4 +40,6 @@ class ReportData:
             return []
         lines = data.decode("utf-8", "replace").split("\n")
         lo, hi = max(1, f.line - before), min(len(lines), f.line + after)
-        return [(n, lines[n - 1].replace("\t", "    ")) for n in range(lo, hi + 1)]
+        # a CRLF file's lines end in CR: the line ending, not a character to show
+        return [(n, lines[n - 1].removesuffix("\r").replace("\t", "    "))
+                for n in range(lo, hi + 1)]

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import jinja2
+import markupsafe
 
 from ab_lint.report import ReportData
 from ab_lint.report.text import PHASES
+from ab_lint.sanitize import display, guard_lines, safe_url
+
+
+def _shown(value: object) -> object:
+    """Every `{{ }}` before autoescape: control, bidi and line-break characters shown escaped,
+    as in the text report (a page can be printed to a CI log too)."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return display(value)
+    return value
+
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("ab_lint.report", "templates"),
                           autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                          undefined=jinja2.StrictUndefined)
+                          undefined=jinja2.StrictUndefined, finalize=_shown)
+_ENV.filters["url"] = safe_url
 
 
 def render(data: ReportData) -> str:
-    return _ENV.get_template("report.html.j2").render(
+    page = _ENV.get_template("report.html.j2").render(
         root=data.root, targets=data.targets, findings=data.active, counts=data.counts(),
         phases=PHASES, code=lambda f: data.code_lines(f, 1, 1))
+    return guard_lines(page, colon="&#58;", hash_="&#35;")
