@@ -8,6 +8,7 @@ from typing import Any
 from ab_lint.facts import TargetFacts
 from ab_lint.model import Located
 from ab_lint.report import ReportData
+from ab_lint.sanitize import json_guard
 
 
 def _location(loc: Located) -> dict[str, Any] | None:
@@ -62,4 +63,6 @@ def render(data: ReportData) -> str:
         "diagnostics": [{"path": d.path, "line": d.line, "message": d.message}
                         for d in sorted(data.diagnostics)],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    # values stay exactly what the repository holds (a script reads them): JSON escapes control
+    # and non-ASCII characters itself, so no string can break a line or reach a terminal raw
+    return json_guard(json.dumps(doc, indent=2, ensure_ascii=True)) + "\n"

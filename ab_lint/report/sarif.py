@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from ab_lint import __version__, catalogue
 from ab_lint.findings import Finding
 from ab_lint.report import ReportData
+from ab_lint.sanitize import json_guard, sarif_text, sarif_uri
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 INFO_URI = "https://github.com/ab-lint/ab-lint"
@@ -37,7 +39,9 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         "ruleId": f.rule,
         "ruleIndex": index,
         "level": LEVELS[f.severity],
-        "message": {"text": f"{f.message}\nFix: {f.fix_hint}"},
+        # shown to people by code scanning: plain text, nothing the repository wrote can be
+        # a link or a control character there; `properties` keep the exact values
+        "message": {"text": f"{sarif_text(f.message)}\nFix: {sarif_text(f.fix_hint)}"},
         "properties": {"phase": f.phase, "target": f.target, "found": f.found,
                        "expected": f.expected},
     }
@@ -47,20 +51,30 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
             region = {"startLine": f.line, "startColumn": f.column or 1}
             if f.end_line:
                 region.update(endLine=f.end_line, endColumn=max(f.end_column or 1, 1))
-        location: dict[str, Any] = {"artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"}}
+        location: dict[str, Any] = {"artifactLocation": _artifact(f.path)}
         if region:
             location["region"] = region
         result["locations"] = [{"physicalLocation": location}]
     if f.suppressed:
         result["suppressions"] = [{"kind": "inSource",
-                                   "justification": f.suppression_reason or "ab-lint: allow"}]
+                                   "justification": sarif_text(f.suppression_reason
+                                                               or "ab-lint: allow")}]
     return result
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """Relative to the repository root (SRCROOT), percent-encoded as RFC 3986 asks; a path that
+    is not under the root (a note's absolute path) is a file: URI of its own."""
+    if path.startswith("/"):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": sarif_uri(path), "uriBaseId": "SRCROOT"}
 
 
 def render(data: ReportData) -> str:
     rules = list(catalogue.load().values())
     index = {r.id: i for i, r in enumerate(rules)}
-    root = data.root.rstrip("/") + "/"
+    root = Path(data.root).as_uri()  # percent-encoded; a base URI ends in a slash
+    root += "" if root.endswith("/") else "/"
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -68,8 +82,8 @@ def render(data: ReportData) -> str:
             "tool": {"driver": {"name": "ab-lint", "version": __version__,
                                 "informationUri": INFO_URI,
                                 "rules": [_rule(r) for r in rules]}},
-            "originalUriBaseIds": {"SRCROOT": {"uri": "file://" + root}},
+            "originalUriBaseIds": {"SRCROOT": {"uri": root}},
             "results": [_result(f, index[f.rule]) for f in data.findings],
         }],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return json_guard(json.dumps(doc, indent=2, ensure_ascii=True)) + "\n"
