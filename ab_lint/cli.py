@@ -185,7 +185,7 @@ def _write(report: str, output: Path | None, color: bool = False) -> None:
     try:
         output.write_text(report, encoding="utf-8")
     except OSError as e:
-        click.echo(f"ab-lint: error: cannot write {output}: {e.strerror}", err=True)
+        click.echo(terminal(f"ab-lint: error: cannot write {output}: {e.strerror}"), err=True)
         sys.exit(EXIT_INPUT)
 
 
@@ -214,7 +214,8 @@ def explain(rule_id: str) -> None:
     rules = catalogue.load()
     rule = rules.get(rule_id.upper())
     if rule is None:
-        click.echo(f"ab-lint: error: no rule {rule_id} (see `ab-lint rules`)", err=True)
+        click.echo(terminal(f"ab-lint: error: no rule {rule_id} (see `ab-lint rules`)"),
+                   err=True)
         sys.exit(EXIT_INPUT)
     ex = rule.explain
     parts = [f"{rule.id} ({rule.name}): {rule.title}",
