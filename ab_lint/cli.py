@@ -44,7 +44,9 @@ def main() -> None:
 
 
 def _ids(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+    # `AB4*` is written the way shells and other linters spell a prefix: the same as `AB4`
+    return tuple(v.strip().rstrip("*") or "ALL" for value in values for v in value.split(",")
+                 if v.strip())
 
 
 def _format_spec(value: str) -> tuple[str, str | None]:

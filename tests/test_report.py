@@ -69,6 +69,7 @@ def test_select_and_ignore_by_id_and_prefix() -> None:
     assert _rules("--select", "AB301,AB302", tree) == {"AB301", "AB302"}
     assert "AB301" not in _rules("--ignore", "AB301", tree)
     assert _rules("--select", "ALL", "--ignore", "AB", tree) == set()
+    assert _rules("--select", "AB3*", tree) == _rules("--select", "AB3", tree)  # shell-style
 
 
 def test_quiet_has_one_line_per_finding() -> None:
