@@ -28,7 +28,8 @@ def collect(sources: dict[str, bytes]) -> list[Suppression]:
         for number, text in enumerate(data.split(b"\n"), 1):
             m = PATTERN.search(text)
             if m:
-                ids = tuple(i.strip().upper() for i in m.group(1).decode().split(",") if i.strip())
+                written = m.group(1).decode("utf-8", "replace")  # a comment: any bytes
+                ids = tuple(i.strip().upper() for i in written.split(",") if i.strip())
                 reason = (m.group(2) or b"").decode("utf-8", "replace").strip()
                 out.append(Suppression(path, number, ids, reason))
     return out

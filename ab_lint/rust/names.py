@@ -231,7 +231,8 @@ class CrateIndex:
     def _index_item(self, module: Module, node: Node, data: bytes) -> None:
         t = node.type
         name_node = node.child_by_field_name("name")
-        name = data[name_node.start_byte : name_node.end_byte].decode() if name_node else ""
+        name = (data[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace")
+                if name_node else "")
         if t in ("const_item", "static_item"):
             module.add(Item("const", name, module, node, node.child_by_field_name("value")))
         elif t == "type_item":
