@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +30,27 @@ def expected(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name / "expected.json").read_text())
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
+def write(root: Path, files: dict[str, str] | dict[str, str | bytes]) -> Path:
     """Write a small tree of files under `root`."""
-    for rel, text in files.items():
+    for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
     return root
+
+
+@pytest.fixture
+def ab_lint_on_path(tmp_path: Path) -> dict[str, str]:
+    """An `ab-lint` command on PATH that runs this checkout, as the Action installs it."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "ab-lint"
+    shim.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m ab_lint "$@"\n')
+    shim.chmod(0o755)
+    return {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "NO_COLOR": "1"}
 
 
 def run(*args: str) -> Result:

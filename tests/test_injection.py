@@ -16,7 +16,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
@@ -456,19 +455,8 @@ def test_action_escapes_a_bad_fail_on_and_accepts_info(tmp_path: Path, fake_ab_l
     assert result.returncode == 1 and argv[argv.index("--fail-on") + 1] == "info"
 
 
-@pytest.fixture
-def real_ab_lint(tmp_path: Path) -> Env:
-    """This checkout's ab-lint on PATH, as the Action installs it."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "ab-lint"
-    shim.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m ab_lint "$@"\n')
-    shim.chmod(0o755)
-    return {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "NO_COLOR": "1"}
-
-
-def test_action_on_a_hostile_repository(repo: Path, tmp_path: Path, real_ab_lint: Env) -> None:
-    result, outputs, summary = run_action(tmp_path, real_ab_lint, path=str(repo))
+def test_action_on_a_hostile_repository(repo: Path, tmp_path: Path, ab_lint_on_path: Env) -> None:
+    result, outputs, summary = run_action(tmp_path, ab_lint_on_path, path=str(repo))
     assert result.returncode == 1, result.stderr
     assert outputs == {"sarif-file": "ab-lint.sarif", "exit-code": "1"}
     lines = result.stdout.splitlines()

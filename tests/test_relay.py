@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ab_lint import relay
 from ab_lint.relay import scan
 
-from conftest import FIXTURES
+from conftest import FIXTURES, write
 
 NETWORK = """[relaychain]
 chain = "rococo-local"
@@ -51,17 +51,6 @@ def _chain_spec(code_bytes: int, raw: bool = False) -> str:
                        "codeSubstitutes": {}, "genesis": genesis}, indent=2)
 
 
-def _write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
-
-
 def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the files the scan parses from now on."""
     seen: list[str] = []
@@ -76,7 +65,7 @@ def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_networks_and_chain_specs_are_found(tmp_path: Path) -> None:
-    root = _write(tmp_path, {
+    root = write(tmp_path, {
         "zombienet/net.toml": NETWORK,
         "zombienet/net.json": "\r\n \t" + json.dumps(NETWORK_JSON),  # JSON whitespace first
         "specs/big-plain.json": _chain_spec(3 * 1024 * 1024),
@@ -97,7 +86,7 @@ def test_json_that_is_not_an_object_is_not_parsed(tmp_path: Path,
     # Both mention the relay chain; neither can be a network: JSON that does not start with
     # `{` (after JSON whitespace) never loads as a dict. The BOM file was never a network
     # either: json.loads refuses a document that starts with a byte order mark.
-    root = _write(tmp_path, {
+    root = write(tmp_path, {
         "a-list.json": json.dumps([NETWORK_JSON]),
         "bom.json": b"\xef\xbb\xbf" + json.dumps(NETWORK_JSON).encode(),
         "net.json": "\n" + json.dumps(NETWORK_JSON),
@@ -110,7 +99,7 @@ def test_json_that_is_not_an_object_is_not_parsed(tmp_path: Path,
 
 def test_big_files_without_the_words_are_not_parsed(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _write(tmp_path, {"raw.json": _chain_spec(3 * 1024 * 1024, raw=True),
+    root = write(tmp_path, {"raw.json": _chain_spec(3 * 1024 * 1024, raw=True),
                              "plain.json": _chain_spec(3 * 1024 * 1024)})
     parsed = _parsed(monkeypatch)
     found = scan(root, str)
@@ -132,7 +121,7 @@ def test_what_is_walked(tmp_path: Path) -> None:
         "net.yaml": NETWORK,
         "relay-only.toml": '[relaychain]\nchain = "rococo-local"\n',
     }
-    root = _write(tmp_path / "repo", files)
+    root = write(tmp_path / "repo", files)
     (root / "linked").symlink_to(root / "z", target_is_directory=True)
     (root / "linked-net.toml").symlink_to(root / "z" / "net.toml")
     (root / "dangling.toml").symlink_to(root / "nowhere.toml")
@@ -142,14 +131,14 @@ def test_what_is_walked(tmp_path: Path) -> None:
 
 
 def test_too_big_a_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _write(tmp_path, {"net.toml": NETWORK})
+    root = write(tmp_path, {"net.toml": NETWORK})
     monkeypatch.setattr(relay, "MAX_BYTES", len(NETWORK) - 1)
     assert scan(root, str).networks == []
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_is_not_read(tmp_path: Path) -> None:
-    _write(tmp_path, {"net.toml": NETWORK})
+    write(tmp_path, {"net.toml": NETWORK})
     os.mkfifo(tmp_path / "blocked.toml")
     result: list[relay.RelayScan] = []
     worker = threading.Thread(target=lambda: result.append(scan(tmp_path, str)), daemon=True)

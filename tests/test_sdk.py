@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from ab_lint import sdk
 from ab_lint.sdk import read_release, release_from_ref, release_from_umbrella, release_key
 
+from conftest import write
+
 REGISTRY = "registry+https://github.com/rust-lang/crates.io-index"
 
 
@@ -25,17 +27,6 @@ def lock(*packages: tuple[str, str, str | None]) -> str:
             entry += f'source = "{source}"\n'
         parts.append(entry + 'dependencies = [\n "parity-scale-codec",\n]\n')
     return "\n".join(parts)
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
 
 
 def crates_io(parachain_system: str, frame: str | None = None) -> str:

@@ -7,24 +7,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT
-
-
-@pytest.fixture
-def ab_lint_on_path(tmp_path: Path) -> dict[str, str]:
-    """An `ab-lint` command on PATH that runs this checkout, as the Action installs it."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "ab-lint"
-    shim.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m ab_lint "$@"\n')
-    shim.chmod(0o755)
-    return {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "NO_COLOR": "1"}
 
 
 def lint_step() -> dict:
