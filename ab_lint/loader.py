@@ -29,7 +29,7 @@ class Loader:
         self.node_files: dict[int, list] = {}  # NodeModel's, by id of a crate index held here
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
                                crate_files=self._crate_files, may_define=self._may_define,
-                               mentions=self._dep_mentions)
+                               mentions=self._dep_mentions, note=self.diags.add)
         self.sdk = read_release(workspace.root)
         self.program.release = self.sdk.name if self.sdk else None
         self._top = next((c.top.resolve() for c in workspace.crates if c.top), None)

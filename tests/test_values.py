@@ -154,6 +154,27 @@ WORST = {
 }
 
 
+# macros written after the runtime's register_validate_block!, as a runtime's helpers are
+BOMBS = {
+    "fan-out": "macro_rules! m { () => { " + "m!(); " * 10 + "}; }\nm!();\n",
+    "doubling": "macro_rules! g { ($($t:tt)*) => { g!($($t)* $($t)*); }; }\ng!(a b c d);\n",
+    "wide": "macro_rules! w { ($($t:tt)*) => { $(pub const A: u64 = $t;)* $(w!($t $t);)* }; }\n"
+            "w!(" + "1 " * 400 + ");\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOMBS))
+def test_macro_expansion_is_bounded(case: str, tmp_path: Path) -> None:
+    root = workspace(tmp_path, "impl pallet_aura::Config for Runtime {}\n")
+    lib = root / "runtime/src/lib.rs"
+    lib.write_text(lib.read_text() + BOMBS[case])
+    done = subprocess.run([sys.executable, "-m", "ab_lint", "--format", "json", "--exit-zero",
+                           "-j", "1", str(root)], capture_output=True, timeout=60, cwd=ROOT,
+                          preexec_fn=_limit_memory, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["targets"]
+
+
 def _limit_memory() -> None:
     cap = 1024 * 1024 * 1024  # a blowup dies here instead of taking the machine
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))

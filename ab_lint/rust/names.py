@@ -357,7 +357,8 @@ class CrateIndex:
         """What a workspace `macro_rules!` invocation expands to, parsed, in a module that
         sees the invoking module's names (`wrap` puts text around it: an expression is
         parsed as the body of a function). None when no rule matches."""
-        if self.program.depth >= MAX_EXPANSION_DEPTH:
+        if self.program.depth >= MAX_EXPANSION_DEPTH or not self.program.spend_expansion(
+                module.file.path, body.start_point[0] + 1):
             return None
         found = self._find_macro(module, segs)
         if found is None:
@@ -376,6 +377,11 @@ class CrateIndex:
                 continue
             if wrap:
                 out.append(macros.Tok(wrap[1], module.file, body.start_byte))
+            if len(out) > MAX_EXPANSION_TOKENS:
+                self.program.note(module.file.path, f"{segs[-1]}! expands to {len(out)} tokens, "
+                                  "more than any runtime's; its expansion is not read",
+                                  body.start_point[0] + 1)
+                return None
             expanded = macros.ExpandedFile(out, module.file, segs[-1])
             twin = Module(self, module.name, module.parent, expanded, expanded.root,
                           module.child_dir)
@@ -419,6 +425,9 @@ BUILTIN_MACROS = {"parameter_types", "ord_parameter_types", "construct_runtime",
                   "println", "assert", "assert_eq", "debug_assert", "include", "concat", "env",
                   "cfg", "matches", "panic", "write", "writeln", "log", "include_str"}
 MAX_EXPANSION_DEPTH = 6
+# polkadot-sdk's thirteen runtimes need about 150 expansions, the largest of some 20,000 tokens; a
+# macro that invokes itself ten times would need a million
+MAX_EXPANSIONS, MAX_EXPANSION_TOKENS = 3000, 200_000
 # Names followed through this many `use`/glob steps at most (real code needs a handful): a
 # chain of thousands of re-exports would otherwise exhaust the stack
 MAX_LOOKUP_DEPTH = 40
@@ -525,10 +534,21 @@ class Program:
     # whether the dependency a crate calls `ident` may define `macro_rules! name`
     may_define: Callable[[CrateIndex, str, str], bool] = lambda index, ident, name: True
     depth: int = 0  # macro expansions in progress
+    expansions: int = 0  # macro expansions made, against MAX_EXPANSIONS
+    note: Callable[[Path, str, int | None], None] = lambda path, message, line: None
     release: str | None = None  # the SDK release Cargo.lock pins, for outside constants
     files: dict[Path, SourceFile | None] = field(default_factory=dict)
     submodule: dict[int, Module] = field(default_factory=dict)
     _memo: dict[tuple, Item | Module | External | None] = field(default_factory=dict)
+
+    def spend_expansion(self, path: Path, line: int) -> bool:
+        """Whether one more macro expansion may be made (saying so once when none may)."""
+        self.expansions += 1
+        if self.expansions == MAX_EXPANSIONS + 1:
+            self.note(path, f"macro expansion stopped after {MAX_EXPANSIONS} expansions (a macro "
+                      "that invokes itself many times); what the rest would add is not read",
+                      line)
+        return self.expansions <= MAX_EXPANSIONS
 
     def source(self, path: Path) -> SourceFile | None:
         if path not in self.files:
