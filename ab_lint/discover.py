@@ -7,11 +7,13 @@ little more than its manifests.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ab_lint import files
 from ab_lint.diagnostics import Diagnostics, InputError
 from ab_lint.manifest import Manifest, load_manifest
 
@@ -52,6 +54,7 @@ class Crate:
     is_node: bool = False
     top: Path | None = None  # the repository: links and `#[path]` may not lead out of it
     omni_wrapper: bool = False  # a binary that only calls polkadot-omni-node-lib's run
+    skipped: dict[Path, str] = field(default_factory=dict)  # source files not read, why
 
     @property
     def name(self) -> str:
@@ -82,56 +85,71 @@ class Workspace:
     targets: list[Target]
     diags: Diagnostics
     unread: list[tuple[Path, str]] = field(default_factory=list)  # runtimes not read, why
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # manifests not read, why
 
 
 
 def read_sources(crate: Crate, diags: Diagnostics) -> dict[Path, bytes]:
     """Every `.rs` file of the crate as bytes: those under `src/` (through symbolic links to
     folders inside the repository, as `mod common;` reaches a shared `src/common -> ../../common`)
-    and those `#[path = "..."]` attributes name. Problems become diagnostics."""
-    if crate.files:
+    and those `#[path = "..."]` attributes name. Problems become diagnostics; a file that is not
+    read is also kept in `crate.skipped`, to say why a runtime could not be found."""
+    if crate.files or crate.skipped:
         return crate.files
     top = crate.top or crate.dir
-    _walk(crate.dir / "src", top, crate.files, diags)
+    _walk(crate.dir / "src", top, crate, diags)
     pending = list(crate.files.items())
     while pending:
         path, data = pending.pop()
         if b"#[path" not in data and b"# [path" not in data:
             continue
         for m in _PATH_ATTR.finditer(data):
-            target = Path(os.path.normpath(path.parent / m.group(1).decode("utf-8", "replace")))
-            if target in crate.files or not target.is_file():
-                continue
-            where = _inside(target, top)
-            if where is None:
-                diags.add(path, f"#[path] module {m.group(1).decode('utf-8', 'replace')} "
-                          "leads outside the repository, not read",
-                          data.count(b"\n", 0, m.start()) + 1)
+            written = m.group(1).decode("utf-8", "replace")
+            target = Path(os.path.normpath(path.parent / written))
+            # a missing file is the compiler's error to report; a module read already (a
+            # module that includes itself) is not read again, which ends #[path] cycles
+            if target in crate.files or target in crate.skipped or not os.path.lexists(target):
                 continue
             try:
-                crate.files[target] = target.read_bytes()
-            except OSError as e:
-                diags.add(target, f"cannot read file: {e.strerror or e}")
+                files.inside_or_skip(target, top)
+            except files.Skipped:
+                diags.add(path, f"#[path] module {written} leads outside the repository, "
+                          "not read", data.count(b"\n", 0, m.start()) + 1)
+                crate.skipped[target] = "leads outside the repository"
                 continue
-            pending.append((target, crate.files[target]))
+            included = _read_source(target, crate, diags)
+            if included is not None:
+                pending.append((target, included))
     return crate.files
 
 
 _PATH_ATTR = re.compile(rb'#\s*\[\s*path\s*=\s*"([^"\n]+)"\s*\]')
 
 
-def _inside(path: Path, top: Path) -> Path | None:
-    """`path` with links resolved, if that stays inside `top`."""
+def _read_source(path: Path, crate: Crate, diags: Diagnostics) -> bytes | None:
+    """One Rust file of `crate`, whose links the caller checked, under the Rust source cap."""
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
+        data = crate.files[path] = files.read(path, files.RUST_CAP, "Rust source")
+    except files.Skipped as e:
+        diags.add(path, str(e))
+        crate.skipped[path] = str(e)
         return None
-    return real if real.is_relative_to(top.resolve()) else None
+    return data
 
 
-def _walk(src: Path, top: Path, files: dict[Path, bytes], diags: Diagnostics) -> None:
+def _walk(src: Path, top: Path, crate: Crate, diags: Diagnostics) -> None:
+    """The `.rs` files under `src`, following links to folders inside `top` once each."""
+    if src.is_symlink() and _outside(src, top, crate, diags):
+        return
     seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(src, followlinks=True):
+
+    def unreadable(e: OSError) -> None:  # a folder os.walk cannot list
+        if e.errno not in (errno.ENOENT, errno.ENOTDIR):  # no src/ at all is not news
+            why = f"cannot read folder: {e.strerror or e}"
+            diags.add(e.filename, why)
+            crate.skipped[Path(e.filename)] = why
+
+    for dirpath, dirnames, filenames in os.walk(src, followlinks=True, onerror=unreadable):
         here = Path(dirpath)
         try:
             st = here.stat()
@@ -143,121 +161,157 @@ def _walk(src: Path, top: Path, files: dict[Path, bytes], diags: Diagnostics) ->
             dirnames.clear()
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
-        for d in list(dirnames):
-            p = here / d
-            if not p.is_symlink():
-                continue
-            if _inside(p, top) is None:
-                dirnames.remove(d)
-                diags.add(p, "symlink loop, dangling link or link leading outside the "
-                          "repository, skipped")
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames
+                             if not ((here / d).is_symlink() and _outside(here / d, top, crate,
+                                                                          diags)))
         for name in sorted(filenames):
             if not name.endswith(".rs"):
                 continue
             p = here / name
-            if p.is_symlink() and _inside(p, top) is None:
-                diags.add(p, "link leading outside the repository or dangling, skipped")
+            if p.is_symlink() and _outside(p, top, crate, diags):
                 continue
-            try:
-                files[p] = p.read_bytes()
-            except (OSError, RuntimeError) as e:
-                reason = getattr(e, "strerror", None) or str(e)
-                diags.add(p, f"cannot read file: {reason}")
+            _read_source(p, crate, diags)
+
+
+def _outside(link: Path, top: Path, crate: Crate, diags: Diagnostics) -> bool:
+    """Whether the link `link` may not be followed (it leads out of `top`, dangles or loops),
+    noted if so."""
+    try:
+        files.inside_or_skip(link, top)
+    except files.Skipped as e:
+        diags.add(link, str(e))
+        crate.skipped[link] = str(e)
+        return True
+    return False
 
 
 def find_roots(path: Path) -> tuple[Path, list[tuple[Path, Path | None]]]:
     """The folder paths are shown relative to, and each workspace under `path` with the member
-    crate `path` names when it is one."""
+    crate `path` names when it is one.
+
+    A crate folder's workspace is looked for in the folders above it up to the top of the
+    repository (its git work tree, or the folder given outside git), never above: a
+    `Cargo.toml` above the checkout is not the repository's to read.
+    """
     path = path.resolve()
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     if path.is_file():
         path = path.parent
-    if (path / "Cargo.toml").is_file():
+    top = files.repository_top(path)
+    manifest = path / "Cargo.toml"
+    if os.path.lexists(manifest):
+        why = files.check(manifest, top)
+        if why is not None:
+            raise InputError(f"{manifest}: cannot be read as a Cargo manifest: {why}")
         for parent in [path, *path.parents]:
-            candidate = parent / "Cargo.toml"
-            if candidate.is_file() and b"[workspace]" in _head(candidate):
+            if not parent.is_relative_to(top):
+                break
+            if b"[workspace]" in _head(parent / "Cargo.toml", top):
                 return parent, [(parent, path if parent != path else None)]
         return path, [(path, None)]
     # A repository whose Cargo workspaces sit one or two levels down (several, sometimes).
     found: list[Path] = []
-    for depth_glob in ("*/Cargo.toml", "*/*/Cargo.toml"):
-        for p in sorted(path.glob(depth_glob)):
-            if b"[workspace]" in _head(p) and not any(p.is_relative_to(f) for f in found):
-                found.append(p.parent)
+    for depth_glob in ("*", "*/*"):
+        for folder in files.expand(path, depth_glob, top):  # links only inside, each once
+            p = folder / "Cargo.toml"
+            if not any(folder.is_relative_to(f) for f in found) and os.path.lexists(p) \
+                    and b"[workspace]" in _head(p, top):
+                found.append(folder)
     if found:
         return path, [(root, None) for root in found]
     raise InputError(f"{path}: not a parachain: no Cargo.toml (looked for a Cargo workspace "
                      "with a runtime crate holding construct_runtime! and impl_runtime_apis!)")
 
 
-def _head(path: Path) -> bytes:
+def _head(path: Path, top: Path) -> bytes:
+    """A manifest's bytes, or none when it is missing or may not be read (no diagnostics
+    exist yet: discovery reports the manifests it then reads)."""
     try:
-        return path.read_bytes()
-    except OSError:
+        return files.read(path, files.MANIFEST_CAP, "manifest", top)
+    except files.Skipped:
         return b""
 
 
 def _repository_top(root: Path, shown: Path) -> Path:
-    """Path dependencies may leave the workspace (`../common`) but not the repository."""
-    for parent in [root, *root.parents]:
-        if (parent / ".git").exists():
-            return parent
-    return shown if root.is_relative_to(shown) else root
+    """Path dependencies may leave the workspace (`../common`) but not the repository: the git
+    work tree, else the folder given (or the workspace, when it is not under that folder)."""
+    return files.git_top(root) or (shown if root.is_relative_to(shown) else root)
 
 
 def discover(path: Path, diags: Diagnostics | None = None) -> list[Workspace]:
     shown, roots = find_roots(path)
     diags = diags or Diagnostics(shown)
     diags.root = shown
-    workspaces = [_workspace(root, only, shown, diags) for root, only in roots]
-    readable = [w for w in workspaces if w.targets]
-    if not readable and any(w.unread for w in workspaces):
+    found = [_workspace(root, only, shown, diags) for root, only in roots]
+    readable = [w for w in found if w.targets]
+    if not readable and any(w.unread for w in found):
         # runtimes were found: say which and what stopped each, not "not a parachain"
-        reasons = "; ".join(f"{diags.relative(where)}: {why}"
-                            for w in workspaces for where, why in w.unread)
+        reasons = "; ".join(f"{files.printable(diags.relative(where))}: {why}"
+                            for w in found for where, why in w.unread)
         raise InputError(f"{shown}: no runtime ab-lint can read: {reasons}")
-    workspaces = readable
-    if not workspaces:
+    if not readable:
         raise InputError(f"{shown}: not a parachain: no parachain runtime crate found (looked "
                          "for a crate whose sources hold construct_runtime!, impl_runtime_apis! "
-                         "and register_validate_block!)")
-    return workspaces
+                         f"and register_validate_block!){_not_read(found, diags)}")
+    return readable
+
+
+def _not_read(workspaces: list[Workspace], diags: Diagnostics) -> str:
+    """The files discovery could not read, which may hold the runtime it did not find: a
+    runtime whose lib.rs is a FIFO or unreadable is not "not a parachain" without a reason."""
+    skipped = [(path, why) for w in workspaces for path, why in w.skipped]
+    skipped += [(path, why) for w in workspaces for c in w.crates
+                for path, why in c.skipped.items()]
+    if not skipped:
+        return ""
+    shown = [f"{files.printable(diags.relative(path))}: {why}" for path, why in skipped[:3]]
+    more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+    return f". Files not read: {'; '.join(shown)}{more}"
 
 
 def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -> Workspace:
-    root_manifest = load_manifest(root / "Cargo.toml", diags)
+    top = _repository_top(root, shown)
+    root_manifest = load_manifest(root / "Cargo.toml", diags, top=top)
     if root_manifest is None:
-        raise InputError(f"{root / 'Cargo.toml'}: cannot be read as a Cargo manifest")
+        raise InputError(f"{root / 'Cargo.toml'}: cannot be read as a Cargo manifest"
+                         f"{_why(root / 'Cargo.toml', diags)}")
     ws_table = root_manifest.data.get("workspace")
     ws_table = ws_table if isinstance(ws_table, dict) else {}
     ws_deps = dict(ws_table.get("dependencies") or {})
     ws_deps["__root__"] = str(root)
     root_manifest.resolve_dependencies(ws_deps)
-    top = _repository_top(root, shown)
 
     crates: dict[Path, Crate] = {}
+    skipped: list[tuple[Path, str]] = []  # manifests not read, for "not a parachain"
+    outside: dict[Path, tuple[Path, str]] = {}  # path dependencies not followed
     if root_manifest.name:
         crates[root] = Crate(root_manifest, top=top)
-    pending = [root / m for m in _members(root, ws_table, diags)]
+    pending = [root / m for m in _members(root, ws_table, top, diags)]
     while pending:
         crate_dir = pending.pop()
         if crate_dir in crates:
-            continue
+            continue  # members and path dependencies that name each other end here
         manifest_path = crate_dir / "Cargo.toml"
-        if not manifest_path.is_file():
+        if not os.path.lexists(manifest_path):
             diags.add(crate_dir, "workspace member has no Cargo.toml, skipped")
             continue
-        m = load_manifest(manifest_path, diags, ws_deps)
-        if m is None or not m.name:
+        m = load_manifest(manifest_path, diags, ws_deps, top)
+        if m is None:
+            skipped.append((manifest_path, _why(manifest_path, diags).lstrip(": ")))
+            continue
+        if not m.name:
             continue
         crates[crate_dir] = Crate(m, top=top)
         # path dependencies inside the repository that the member list missed
-        for dep in m.dependencies.values():
-            if dep.path and dep.path not in crates and dep.path.is_relative_to(top):
+        for key, dep in m.dependencies.items():
+            if not dep.path or dep.path in crates:
+                continue
+            if dep.path.is_relative_to(top):
                 pending.append(dep.path)
-
+            else:
+                outside.setdefault(dep.path, (manifest_path, key))
+    _note_outside(outside, root, diags)
     unread = [(crate.dir, why) for crate in crates.values()
               if (why := _classify(crate, crates, diags)) is not None]
     runtimes = sorted((c for c in crates.values() if c.is_runtime), key=lambda c: c.dir)
@@ -280,25 +334,54 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
         diags.add(wrappers[0].dir, f"no node of its own in this repository: {names} only wraps "
                   "polkadot-omni-node-lib, so its runtimes are checked as running on the "
                   "omni-node (the lookahead collator unless --authoring slot-based)")
-    return Workspace(root, list(crates.values()), targets, diags, unread)
+    return Workspace(root, list(crates.values()), targets, diags, unread, skipped)
 
 
-def _members(root: Path, ws: dict, diags: Diagnostics) -> list[Path]:
+def _why(path: Path, diags: Diagnostics) -> str:
+    """The last note on `path` (why it was not read), as ": reason", or ""."""
+    rel = diags.relative(path)
+    note = next((d.message for d in reversed(diags.items) if d.path == rel), None)
+    return f": {note}" if note else ""
+
+
+def _note_outside(outside: dict[Path, tuple[Path, str]], root: Path,
+                  diags: Diagnostics) -> None:
+    """One note for the path dependencies that lead out of the repository (a monorepo's
+    checkout of polkadot-sdk beside it has hundreds), at the first manifest naming one."""
+    if not outside:
+        return
+    named = [f"{key} ({os.path.relpath(path, root)})" for path, (_, key) in outside.items()]
+    more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+    first_manifest = next(iter(outside.values()))[0]
+    diags.add(first_manifest, "path dependencies leading outside the repository are not read: "
+              f"{', '.join(named[:3])}{more}")
+
+
+def _members(root: Path, ws: dict, top: Path, diags: Diagnostics) -> list[Path]:
+    """The member folders the workspace table names, resolved, each inside `top`."""
     members: list[Path] = []
-    exclude = {(root / e).resolve() for e in ws.get("exclude", []) if isinstance(e, str)}
-    for pattern in ws.get("members", []):
+    excluded = ws.get("exclude")
+    exclude = {_resolved(root / e) for e in (excluded if isinstance(excluded, list) else [])
+               if isinstance(e, str)}
+    listed = ws.get("members")
+    for pattern in listed if isinstance(listed, list) else []:
         if not isinstance(pattern, str):
             continue
-        if any(ch in pattern for ch in "*?["):
-            matches = sorted(p for p in root.glob(pattern) if p.is_dir())
-        else:
-            matches = [root / pattern]
-            if not matches[0].is_dir():
-                diags.add(root / pattern, "workspace member not found, skipped")
-                continue
-        # one resolve per member (an lstat per path component; 570 members on polkadot-sdk)
-        members.extend(r for r in (p.resolve() for p in matches) if r not in exclude)
+        matches = files.expand(root, pattern, top, diags, "workspace member")
+        if not matches and not any(ch in pattern for ch in "*?["):
+            if os.path.lexists(root / pattern) and files.inside(root / pattern, top) is None:
+                continue  # expand said why
+            diags.add(root / pattern, "workspace member not found, skipped")
+            continue
+        members.extend(r for r in matches if r not in exclude)
     return members
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return path
 
 
 def _classify(crate: Crate, crates: dict[Path, Crate], diags: Diagnostics) -> str | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from ab_lint import files
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import Crate, Workspace, read_sources
 from ab_lint.manifest import Dependency
@@ -36,22 +38,19 @@ class Loader:
 
     def _read(self, path: Path) -> SourceFile | None:
         data = self._bytes.get(path)
-        if data is None:
-            if self._top is not None and not _inside_repository(path, self._top):
-                self.diags.add(path, "module file outside the repository (a link or #[path] "
-                               "leads there), not read")
-                return None
-            try:
-                data = path.read_bytes()
-            except (OSError, RuntimeError) as e:
-                self.diags.add(path, f"cannot read file: {getattr(e, 'strerror', None) or e}")
+        if data is None:  # a module discovery did not read: [lib] path, `#[path]`, mod.rs
+            data = files.read_or_note(path, files.RUST_CAP, "Rust source", self.diags,
+                                      self._top)
+            if data is None:
                 return None
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as e:
+            # tree-sitter parses bytes and the text of a node is decoded with replacement: the
+            # file is read, and the note says where (dropping it hid the whole runtime)
             line = data.count(b"\n", 0, e.start) + 1
-            self.diags.add(path, "not valid UTF-8, skipped", line)
-            return None
+            self.diags.add(path, f"not valid UTF-8 (byte 0x{data[e.start]:02x}); read with the "
+                           "bad bytes replaced", line)
         return SourceFile(path, self.diags.relative(path), data, self._parsed)
 
     def _parsed(self, source: SourceFile) -> None:
@@ -66,7 +65,7 @@ class Loader:
         cached = self._indexes.get((crate.dir, features))
         if cached is not None:
             return cached
-        root_file = _root_file(crate)
+        root_file = _root_file(crate, self.diags)
         if root_file is None:
             self.diags.add(crate.dir, f"crate {crate.name} has no src/lib.rs or src/main.rs")
             return None
@@ -165,21 +164,23 @@ class Loader:
         return self.index(target, features)
 
 
-def _inside_repository(path: Path, top: Path) -> bool:
-    try:
-        return path.resolve(strict=True).is_relative_to(top)
-    except (OSError, RuntimeError):
-        return True  # reading it reports what is wrong with it
-
-
-def _root_file(crate: Crate) -> Path | None:
+def _root_file(crate: Crate, diags: Diagnostics) -> Path | None:
+    """The crate's root module: `[lib] path` when it names a file inside the repository, else
+    src/lib.rs or src/main.rs. A `[lib] path` that leads out of the repository or is not a
+    regular file is a note, and is not replaced by src/lib.rs (that is not what Cargo builds)."""
+    top = crate.top or crate.dir
     lib = crate.manifest.data.get("lib")
     if isinstance(lib, dict) and isinstance(lib.get("path"), str):
         candidate = crate.dir / lib["path"]
-        if candidate.is_file():
-            return candidate
+        if os.path.lexists(candidate):
+            why = files.check(candidate, top)
+            if why is None:
+                return candidate
+            diags.add(crate.manifest.path, f"[lib] path {files.printable(lib['path'])}: {why}",
+                      crate.manifest.line_of(r"^\s*path\s*="))
+            return None
     for name in ("src/lib.rs", "src/main.rs"):
         candidate = crate.dir / name
-        if candidate.is_file():
-            return candidate
+        if os.path.lexists(candidate):
+            return candidate  # reading it notes what is wrong with it
     return None

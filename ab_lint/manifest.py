@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,6 +11,7 @@ from typing import Any
 
 import rtoml
 
+from ab_lint import files
 from ab_lint.diagnostics import Diagnostics
 
 
@@ -87,14 +89,24 @@ class Manifest:
 
 
 def load_manifest(path: Path, diags: Diagnostics,
-                  workspace_deps: dict[str, Any] | None = None) -> Manifest | None:
+                  workspace_deps: dict[str, Any] | None = None,
+                  top: Path | None = None) -> Manifest | None:
+    """The manifest at `path`, or None with a note: not a regular file, over the manifest cap,
+    leading outside `top` (the repository, resolved), not UTF-8, or not TOML."""
+    try:
+        raw = files.read(path, files.MANIFEST_CAP, "manifest", top)
+    except files.Skipped as e:
+        diags.add(path, str(e))
+        return None
     try:
         # utf-8-sig: Cargo accepts a manifest that starts with a byte order mark, and without
         # it the line patterns of `line_of` see the first line as it is written.
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        diags.add(path, f"cannot read manifest: {getattr(e, 'strerror', None) or e}")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        diags.add(path, "cannot read manifest: not valid UTF-8", raw.count(b"\n", 0, e.start) + 1)
         return None
+    if "\r" in text:  # newlines as a text-mode read gives them, for the line patterns
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         data = rtoml.loads(text)
     except ValueError as e:
@@ -142,7 +154,7 @@ def _dependencies(table: Any, base: Path, workspace: dict[str, Any]) -> dict[str
         if isinstance(raw_path, str):
             path = resolved.get((str(where), raw_path))
             if path is None:
-                path = resolved[str(where), raw_path] = (Path(where) / raw_path).resolve()
+                path = resolved[str(where), raw_path] = _resolve(Path(where) / raw_path)
         out[key] = Dependency(
             key=key,
             package=str(spec.get("package", key)),
@@ -152,3 +164,12 @@ def _dependencies(table: Any, base: Path, workspace: dict[str, Any]) -> dict[str
             is not False,
         )
     return out
+
+
+def _resolve(path: Path) -> Path:
+    """`path` with links resolved; a symlink loop (RuntimeError before Python 3.13) leaves it
+    as written, for the manifest read to report."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
