@@ -12,6 +12,7 @@ Keys (all optional):
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import rtoml
 
+from ab_lint import files
 from ab_lint.diagnostics import InputError
 
 FILES = ("ab-lint.toml", ".ab-lint.toml", ".config/ab-lint.toml")
@@ -51,33 +53,41 @@ class Config:
 
 
 def load(root: Path, explicit: Path | None, rule_ids: set[str]) -> Config:
+    """The settings for the repository at `root` (resolved). A settings file that exists but
+    cannot be read (not a regular file, over the cap, a link out of the repository) is an
+    error rather than skipped: silently linting without the team's settings would change which
+    rules run and what fails the build."""
     if explicit is not None:
         return _from_file(explicit, None, rule_ids)
+    top = files.repository_top(root)
     for name in FILES:
-        if (root / name).is_file():
-            return _from_file(root / name, None, rule_ids)
+        if os.path.lexists(root / name):
+            return _from_file(root / name, top, rule_ids)
     manifest = root / "Cargo.toml"
-    if manifest.is_file():
-        try:
-            data = rtoml.loads(manifest.read_text(encoding="utf-8"))
-        except (ValueError, OSError):  # rtoml.TomlParsingError and UnicodeDecodeError included
-            return Config()  # discovery reports a broken manifest
-        for table in ("workspace", "package"):
-            section = data.get(table, {})
-            metadata = section.get("metadata", {}) if isinstance(section, dict) else {}
-            if isinstance(metadata, dict) and "ab-lint" in metadata:
-                return _validate(metadata["ab-lint"], f"{manifest.name} "
-                                 f"[{table}.metadata.ab-lint]", rule_ids)
+    try:
+        text = files.read(manifest, files.MANIFEST_CAP, "manifest", top).decode("utf-8")
+        data = rtoml.loads(text)
+    except (files.Skipped, ValueError):  # TomlParsingError and UnicodeDecodeError included
+        return Config()  # discovery reports a broken or missing manifest
+    for table in ("workspace", "package"):
+        section = data.get(table, {})
+        metadata = section.get("metadata", {}) if isinstance(section, dict) else {}
+        if isinstance(metadata, dict) and "ab-lint" in metadata:
+            return _validate(metadata["ab-lint"], f"{manifest.name} "
+                             f"[{table}.metadata.ab-lint]", rule_ids)
     return Config()
 
 
-def _from_file(path: Path, _: None, rule_ids: set[str]) -> Config:
+def _from_file(path: Path, top: Path | None, rule_ids: set[str]) -> Config:
+    """A settings file: `--config FILE` (anywhere the user says, `top` None) or one found in the
+    repository (inside `top`). Both must be regular files: a FIFO would block the run."""
     try:
-        data = rtoml.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise InputError(f"{path}: cannot read config: {e.strerror}") from e
+        data = rtoml.loads(files.read(path, files.CONFIG_CAP, "config file", top)
+                           .decode("utf-8"))
+    except files.Skipped as e:
+        raise InputError(f"{files.printable(str(path))}: cannot read config: {e}") from None
     except ValueError as e:  # rtoml.TomlParsingError and UnicodeDecodeError are ValueErrors
-        raise InputError(f"{path}: malformed config: {e}") from e
+        raise InputError(f"{files.printable(str(path))}: malformed config: {e}") from e
     return _validate(data, str(path), rule_ids)
 
 

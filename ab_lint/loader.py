@@ -32,7 +32,7 @@ class Loader:
         self.program = Program(read=self._read, crate_for_dependency=self._dependency,
                                crate_files=self._crate_files, may_define=self._may_define,
                                mentions=self._dep_mentions, note=self.diags.add)
-        self.sdk = read_release(workspace.root)
+        self.sdk = read_release(workspace.root, self.diags)
         self.program.release = self.sdk.name if self.sdk else None
         self._top = next((c.top.resolve() for c in workspace.crates if c.top), None)
 

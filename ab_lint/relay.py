@@ -4,18 +4,21 @@ lookahead, in the key shapes of the old and the new chain-spec formats."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import rtoml
 
+from ab_lint import files
+from ab_lint.diagnostics import Diagnostics
+
 SKIP_DIRS = {"target", ".git", "node_modules", ".github", "vendor"}
-MAX_BYTES = 8 * 1024 * 1024
+MAX_BYTES = files.RELAY_CAP  # the cap is files.py's; named here for tests to lower
 MAX_DEPTH = 5
 
 
@@ -50,10 +53,24 @@ class RelayScan:
     networks: list[str] = field(default_factory=list)  # zombienet files, with or without config
 
 
-def scan(root: Path, rel) -> RelayScan:
+def scan(root: Path, rel, diags: Diagnostics | None = None) -> RelayScan:
+    """The networks and chain specs under `root`. Files that cannot be read (a FIFO named
+    `net.toml`, a link out of the repository, a folder without permission) are notes in
+    `diags`: given, or the Diagnostics whose `relative` method `rel` is."""
+    if diags is None and isinstance(getattr(rel, "__self__", None), Diagnostics):
+        diags = rel.__self__
     out = RelayScan()
-    _scan_dir(str(root), 0, out, rel)
+    try:
+        top = files.repository_top(root.resolve())
+    except (OSError, RuntimeError):
+        return out
+    _scan_dir(str(root), 0, out, rel, _Reading(top, diags))
     return out
+
+
+class _Reading(NamedTuple):
+    top: Path  # the repository: a link leading out of it is not read
+    diags: Diagnostics | None
 
 
 # What a JSON document may start with (JSON whitespace) before its first value.
@@ -70,30 +87,32 @@ _ANCHOR_FROM = 64 * 1024  # below this size two plain searches are as quick
 _ANCHOR_TRIES = 512  # a file with more anchors than this (prose, a dashboard) is searched
 
 
-def _scan_dir(top: str, depth: int, out: RelayScan, rel) -> None:
+def _scan_dir(folder: str, depth: int, out: RelayScan, rel, reading: _Reading) -> None:
     """One directory: its files by name, then its subdirectories by name, down to MAX_DEPTH.
 
     The walk of `os.walk(root)` with names sorted (a directory that cannot be listed, or
     fails half way, is left out; symlinked directories are not followed), on plain strings:
     a Path is built only for a file that is read as a network or a chain spec.
     """
-    files: list[os.DirEntry] = []
+    plain: list[os.DirEntry] = []
     dirs: list[os.DirEntry] = []
     try:
-        with os.scandir(top) as entries:
+        with os.scandir(folder) as entries:
             for entry in entries:
                 try:
                     is_dir = entry.is_dir()
                 except OSError:
                     is_dir = False
-                (dirs if is_dir else files).append(entry)
-    except OSError:
+                (dirs if is_dir else plain).append(entry)
+    except OSError as e:
+        if reading.diags is not None and e.errno == errno.EACCES:
+            reading.diags.add(Path(folder), f"cannot read folder: {e.strerror}")
         return
-    for entry in sorted(files, key=_name):
+    for entry in sorted(plain, key=_name):
         name = entry.name
         if not name.endswith((".toml", ".json")) or name in ("Cargo.toml", "package.json"):
             continue
-        data = _read(entry)
+        data = _read(entry, reading)
         if data is None:
             continue
         if name.endswith(".json"):
@@ -113,7 +132,7 @@ def _scan_dir(top: str, depth: int, out: RelayScan, rel) -> None:
                     continue
             except OSError:
                 continue
-            _scan_dir(entry.path, depth + 1, out, rel)
+            _scan_dir(entry.path, depth + 1, out, rel, reading)
 
 
 def _mentions(data: bytes) -> bool:
@@ -141,16 +160,20 @@ def _name(entry: os.DirEntry) -> str:
     return entry.name
 
 
-def _read(entry: os.DirEntry) -> bytes | None:
+def _read(entry: os.DirEntry, reading: _Reading) -> bytes | None:
     """The file's bytes; None for one that is not a regular file (a FIFO would block the
-    read), is bigger than MAX_BYTES or cannot be read."""
+    read), is bigger than MAX_BYTES, leads out of the repository or cannot be read. A file
+    named as a network or chain spec (.toml, .json) that is not read is a note."""
+    path = Path(entry.path)
     try:
-        st = entry.stat()
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
-            return None
-        with open(entry.path, "rb") as f:
-            return f.read()
-    except OSError:
+        # a link is checked against the repository; a plain file under the walked root is in it
+        return files.read(path, MAX_BYTES, "TOML or JSON file",
+                          reading.top if entry.is_symlink() else None)
+    except files.Skipped as e:
+        if reading.diags is not None:
+            reading.diags.add(path, str(e))
+        return None
+    except OSError:  # is_symlink on an entry that vanished
         return None
 
 

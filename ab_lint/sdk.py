@@ -19,6 +19,7 @@ content (garbage, binary, unknown versions) must give None rather than an except
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote
+
+from ab_lint import files
+from ab_lint.diagnostics import Diagnostics
 
 # Crates that every parachain runtime pins, most telling first: it breaks ties between releases.
 ANCHORS: tuple[str, ...] = (
@@ -44,8 +48,8 @@ ANCHORS: tuple[str, ...] = (
     "cumulus-client-consensus-aura",
 )
 UMBRELLA = "polkadot-sdk"
-MAX_LOCK_BYTES = 64 * 1024 * 1024  # larger is not a Cargo.lock anyone commits
-MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+MAX_LOCK_BYTES = files.LOCK_CAP  # the caps are files.py's; named here for tests to lower
+MAX_MANIFEST_BYTES = files.MANIFEST_CAP
 MAX_MANIFESTS = 400  # member manifests read when there is no lock; a bound on odd trees
 
 # A release named inside a git ref; the look-behinds stop "unstable" from matching as "stable"
@@ -116,19 +120,26 @@ def releases_for(crate: str, version: str) -> tuple[str, ...]:
     return _table().anchors.get(crate, {}).get(key, ())
 
 
-def read_release(workspace_root: Path) -> SdkRelease | None:
-    """The release of the workspace at workspace_root: its Cargo.lock, else its manifests."""
+def read_release(workspace_root: Path, diags: Diagnostics | None = None) -> SdkRelease | None:
+    """The release of the workspace at workspace_root: its Cargo.lock, else its manifests.
+    Files that are not regular, over their cap or behind a link leading out of the workspace are
+    not read (a note in `diags` says so)."""
     try:
-        lock = workspace_root / "Cargo.lock"
-        text = _read(lock, MAX_LOCK_BYTES)
+        root = workspace_root.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+    reader = _Reader(root, diags)
+    try:
+        lock = root / "Cargo.lock"
+        text = reader.read(lock, MAX_LOCK_BYTES, "Cargo.lock")
         if text is not None:
             entries = list(_lock_entries(text))
             if _is_sdk_itself(entries):
                 return None  # the polkadot-sdk repository (or a copy of it) has no "release"
             found = _decide(entries)
             if found is not None:
-                return _locate(found, lock, text, workspace_root)
-        return _from_manifests(workspace_root)
+                return _locate(found, lock, text, root, reader)
+        return _from_manifests(root, reader)
     except (OSError, ValueError, RecursionError):
         return None
 
@@ -220,7 +231,7 @@ def _decide(entries: Iterable[_Entry]) -> _Vote | None:
                key=lambda v: v.entry.offset)
 
 
-def _locate(vote: _Vote, path: Path, text: str, root: Path) -> SdkRelease:
+def _locate(vote: _Vote, path: Path, text: str, root: Path, reader: _Reader) -> SdkRelease:
     """Evidence: the root manifest line that declares the git ref or umbrella version (the line
     a person edits to move release, most telling anchor crate first), else the lock line."""
     line = text.count("\n", 0, vote.entry.offset) + 1
@@ -233,7 +244,7 @@ def _locate(vote: _Vote, path: Path, text: str, root: Path) -> SdkRelease:
                           vote.detail)
     fallback: tuple[Path, int] | None = None
     for manifest in [root / "Cargo.toml"]:
-        mtext = _read(manifest, MAX_MANIFEST_BYTES)
+        mtext = reader.read(manifest, MAX_MANIFEST_BYTES, "manifest")
         if mtext is None or needle not in mtext:
             continue
         at, exact = _manifest_line_of(mtext, crates, needle)
@@ -274,13 +285,13 @@ _STR = re.compile(r'^\s*"([^"\n]*)"')
 _KEYS = ("version", "branch", "tag", "rev", "package", "git")
 
 
-def _from_manifests(root: Path) -> SdkRelease | None:
+def _from_manifests(root: Path, reader: _Reader) -> SdkRelease | None:
     root_manifest = root / "Cargo.toml"
     # the root manifest first (workspace.dependencies); member manifests only if it says nothing
     for paths in ([root_manifest], _member_manifests(root)):
         entries: list[tuple[_Entry, Path, str]] = []
         for path in paths:
-            text = _read(path, MAX_MANIFEST_BYTES)
+            text = reader.read(path, MAX_MANIFEST_BYTES, "manifest")
             if text is not None:
                 entries.extend((e, path, text) for e in _manifest_entries(text))
         vote = _decide(e for e, _, _ in entries)
@@ -293,12 +304,16 @@ def _from_manifests(root: Path) -> SdkRelease | None:
 
 
 def _member_manifests(root: Path) -> list[Path]:
-    """Cargo.toml files below the root, three levels deep, skipping build output and dot dirs."""
+    """Cargo.toml files below the root, three levels deep, skipping build output and dot dirs
+    (folders found as `files.expand` finds them: links followed only inside the root, each
+    real folder once)."""
     out: list[Path] = []
-    for pattern in ("*/Cargo.toml", "*/*/Cargo.toml", "*/*/*/Cargo.toml"):
-        for path in sorted(root.glob(pattern)):
-            parts = path.relative_to(root).parts
-            if any(p.startswith(".") or p == "target" for p in parts):
+    for pattern in ("*", "*/*", "*/*/*"):
+        for folder in files.expand(root, pattern, root):
+            parts = folder.relative_to(root).parts
+            path = folder / "Cargo.toml"
+            if any(p.startswith(".") or p == "target" for p in parts) \
+                    or not os.path.lexists(path):
                 continue
             out.append(path)
             if len(out) >= MAX_MANIFESTS:
@@ -375,15 +390,24 @@ def _dep_entry(name: str, fields: dict[str, str], offset: int,
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _read(path: Path, limit: int) -> str | None:
-    try:
-        if not path.is_file() or path.stat().st_size > limit:
+class _Reader:
+    """Reads the workspace's lock and manifests through `files.read`, inside its root."""
+
+    def __init__(self, root: Path, diags: Diagnostics | None) -> None:
+        self.root, self.diags = root, diags
+
+    def read(self, path: Path, limit: int, kind: str) -> str | None:
+        """The file as text (newlines normalised), or None: missing, or not read (a note)."""
+        if not os.path.lexists(path):
             return None
-        data = path.read_bytes()
-    except OSError:
-        return None
-    text = data.decode("utf-8", errors="replace")
-    return text.replace("\r\n", "\n") if "\r" in text else text
+        try:
+            data = files.read(path, limit, kind, self.root)
+        except files.Skipped as e:
+            if self.diags is not None:
+                self.diags.add(path, str(e))
+            return None
+        text = data.decode("utf-8", errors="replace")
+        return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 def _version_tuple(version: str) -> tuple[int, int, int]:
