@@ -19,6 +19,7 @@ from ab_lint.parallel import default_jobs
 from ab_lint.relay import scan
 from ab_lint.report import FORMATS, ReportData, github, html, json_report, markdown, sarif, text
 from ab_lint.sanitize import terminal
+from ab_lint.writing import write_report
 
 RENDERERS = {"json": json_report.render, "sarif": sarif.render, "github": github.render,
              "markdown": markdown.render, "html": html.render}
@@ -185,9 +186,10 @@ def _write(report: str, output: Path | None, color: bool = False) -> None:
         click.echo(report, nl=False, color=color)
         return
     try:
-        output.write_text(report, encoding="utf-8")
+        write_report(report, output)  # a new file renamed onto the name: see writing.py
     except OSError as e:
-        click.echo(terminal(f"ab-lint: error: cannot write {output}: {e.strerror}"), err=True)
+        click.echo(terminal(f"ab-lint: error: cannot write {output}: {e.strerror or e}"),
+                   err=True)
         sys.exit(EXIT_INPUT)
 
 
