@@ -294,7 +294,9 @@ def _workspace(root: Path, only: Path | None, shown: Path, diags: Diagnostics) -
             continue  # members and path dependencies that name each other end here
         manifest_path = crate_dir / "Cargo.toml"
         if not os.path.lexists(manifest_path):
-            diags.add(crate_dir, "workspace member has no Cargo.toml, skipped")
+            why = files.check(crate_dir, top)  # a link that loops, or leads out
+            diags.add(crate_dir, "workspace member has no Cargo.toml, skipped"
+                      if why is None or why.startswith("not a regular file") else why)
             continue
         m = load_manifest(manifest_path, diags, ws_deps, top)
         if m is None:
@@ -367,10 +369,9 @@ def _members(root: Path, ws: dict, top: Path, diags: Diagnostics) -> list[Path]:
     for pattern in listed if isinstance(listed, list) else []:
         if not isinstance(pattern, str):
             continue
+        before = len(diags.items)
         matches = files.expand(root, pattern, top, diags, "workspace member")
-        if not matches and not any(ch in pattern for ch in "*?["):
-            if os.path.lexists(root / pattern) and files.inside(root / pattern, top) is None:
-                continue  # expand said why
+        if not matches and len(diags.items) == before and not any(ch in pattern for ch in "*?["):
             diags.add(root / pattern, "workspace member not found, skipped")
             continue
         members.extend(r for r in matches if r not in exclude)

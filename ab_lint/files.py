@@ -27,6 +27,7 @@ import fnmatch
 import itertools
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from ab_lint.diagnostics import Diagnostics
@@ -141,22 +142,24 @@ def expand(root: Path, pattern: str, top: Path, diags: Diagnostics | None = None
     loop (`a -> .`) cannot multiply the work, where `*/*/*` over 100 such links is a million
     paths. `what` names the matches in notes ("workspace member").
     """
+    def refuse(path: Path, how: str) -> None:
+        if diags is not None:
+            diags.add(path, f"{what} {printable(pattern)}: {how}, not read")
+
     level = [root]
     for part in Path(pattern).parts:
         nxt: dict[Path, None] = {}  # ordered, without repeats
         for folder in level:
-            nxt.update(dict.fromkeys(_children(folder, part, top, diags, what)))
+            nxt.update(dict.fromkeys(_children(folder, part, top, refuse)))
             if len(nxt) > MAX_GLOB_FOLDERS:
-                if diags is not None:
-                    diags.add(root, f"{what} pattern {printable(pattern)} matches more than "
-                              f"{MAX_GLOB_FOLDERS:,} folders; the rest are skipped")
+                refuse(root, f"matches more than {MAX_GLOB_FOLDERS:,} folders; the rest are")
                 return sorted(nxt)[:MAX_GLOB_FOLDERS]
         level = list(nxt)
     return sorted(level)
 
 
-def _children(folder: Path, part: str, top: Path, diags: Diagnostics | None,
-              what: str) -> list[Path]:
+def _children(folder: Path, part: str, top: Path, refuse: Callable[[Path, str], None]
+              ) -> list[Path]:
     """The real folders one pattern component names below `folder` (itself real)."""
     if part == "**":  # any depth, links not followed (as Python's glob and Cargo's do)
         walk = itertools.islice(os.walk(folder), MAX_GLOB_FOLDERS + 1)
@@ -168,30 +171,26 @@ def _children(folder: Path, part: str, top: Path, diags: Diagnostics | None,
             with os.scandir(folder) as entries:
                 names = sorted(e.name for e in entries if fnmatch.fnmatchcase(e.name, part))
         except OSError as e:
-            if e.errno not in (errno.ENOENT, errno.ENOTDIR) and diags is not None:
-                diags.add(folder, f"cannot read folder: {e.strerror or e}")
+            if e.errno not in (errno.ENOENT, errno.ENOTDIR):
+                refuse(folder, f"cannot read folder {folder.name}: {e.strerror or e}")
             return []
-    children = (_step(folder, name, top, diags, what) for name in names)
+    children = (_step(folder, name, top, refuse) for name in names)
     return [child for child in children if child is not None and child.is_dir()]
 
 
-def _step(folder: Path, name: str, top: Path, diags: Diagnostics | None,
-          what: str) -> Path | None:
-    """`folder / name` as a real path inside `top`, or None (with a note when a link or `..`
-    leads out of the repository)."""
-    if name in (".", ".."):
-        child = folder if name == "." else folder.parent
-    elif name == "/" or os.path.islink(folder / name):
+def _step(folder: Path, name: str, top: Path, refuse: Callable[[Path, str], None]
+          ) -> Path | None:
+    """`folder / name` as a real path inside `top`, or None (refused when a link, `..` or an
+    absolute path leads out of the repository)."""
+    if name == "/" or (name not in (".", "..") and os.path.islink(folder / name)):
         child = inside(folder / name, top)
-        if child is None and diags is not None:
-            diags.add(folder / name, f"{what} leads outside the repository (or is a dangling "
-                      "link or a loop), not read")
+        if child is None:
+            refuse(folder / name, "leads outside the repository (through a link, or the link "
+                   "dangles or loops)")
         return child
-    else:
-        child = folder / name
+    child = folder if name == "." else folder.parent if name == ".." else folder / name
     if not child.is_relative_to(top):
-        if diags is not None:
-            diags.add(child, f"{what} leads outside the repository, not read")
+        refuse(folder / name, "leads outside the repository")
         return None
     return child
 
