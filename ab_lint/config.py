@@ -85,9 +85,9 @@ def _from_file(path: Path, top: Path | None, rule_ids: set[str]) -> Config:
         data = rtoml.loads(files.read(path, files.CONFIG_CAP, "config file", top)
                            .decode("utf-8"))
     except files.Skipped as e:
-        raise InputError(f"{files.printable(str(path))}: cannot read config: {e}") from None
+        raise InputError(f"{path}: cannot read config: {e}") from None
     except ValueError as e:  # rtoml.TomlParsingError and UnicodeDecodeError are ValueErrors
-        raise InputError(f"{files.printable(str(path))}: malformed config: {e}") from e
+        raise InputError(f"{path}: malformed config: {e}") from e
     return _validate(data, str(path), rule_ids)
 
 

@@ -247,7 +247,7 @@ def discover(path: Path, diags: Diagnostics | None = None) -> list[Workspace]:
     readable = [w for w in found if w.targets]
     if not readable and any(w.unread for w in found):
         # runtimes were found: say which and what stopped each, not "not a parachain"
-        reasons = "; ".join(f"{files.printable(diags.relative(where))}: {why}"
+        reasons = "; ".join(f"{diags.relative(where)}: {why}"
                             for w in found for where, why in w.unread)
         raise InputError(f"{shown}: no runtime ab-lint can read: {reasons}")
     if not readable:
@@ -265,7 +265,7 @@ def _not_read(workspaces: list[Workspace], diags: Diagnostics) -> str:
                 for path, why in c.skipped.items()]
     if not skipped:
         return ""
-    shown = [f"{files.printable(diags.relative(path))}: {why}" for path, why in skipped[:3]]
+    shown = [f"{diags.relative(path)}: {why}" for path, why in skipped[:3]]
     more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
     return f". Files not read: {'; '.join(shown)}{more}"
 

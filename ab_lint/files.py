@@ -144,7 +144,7 @@ def expand(root: Path, pattern: str, top: Path, diags: Diagnostics | None = None
     """
     def refuse(path: Path, how: str) -> None:
         if diags is not None:
-            diags.add(path, f"{what} {printable(pattern)}: {how}, not read")
+            diags.add(path, f"{what} {pattern}: {how}, not read")
 
     level = [root]
     for part in Path(pattern).parts:
@@ -207,22 +207,6 @@ def git_top(path: Path) -> Path | None:
 def repository_top(path: Path) -> Path:
     """The repository `path` (resolved) belongs to: its git work tree, else `path` itself."""
     return git_top(path) or path
-
-
-def printable(text: str) -> str:
-    """`text` (a file name) on one readable line: control characters as escapes (`\\n`), and
-    the bytes of a name that is not UTF-8 (decoded by Python as surrogates) as `\\xff`."""
-    if text.isprintable():
-        return text
-    return "".join(_printable_char(c) for c in text)
-
-
-def _printable_char(c: str) -> str:
-    if c.isprintable():
-        return c
-    if 0xDC80 <= ord(c) <= 0xDCFF:  # surrogateescape: the byte that was not UTF-8
-        return f"\\x{ord(c) - 0xDC00:02x}"
-    return c.encode("unicode_escape").decode("ascii")
 
 
 def _regular(st: os.stat_result, cap: int | None, kind: str) -> None:

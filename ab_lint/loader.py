@@ -176,7 +176,7 @@ def _root_file(crate: Crate, diags: Diagnostics) -> Path | None:
             why = files.check(candidate, top)
             if why is None:
                 return candidate
-            diags.add(crate.manifest.path, f"[lib] path {files.printable(lib['path'])}: {why}",
+            diags.add(crate.manifest.path, f"[lib] path {lib['path']}: {why}",
                       crate.manifest.line_of(r"^\s*path\s*="))
             return None
     for name in ("src/lib.rs", "src/main.rs"):
