@@ -33,8 +33,8 @@ from pathlib import Path
 from ab_lint.diagnostics import Diagnostics
 
 MB = 1024 * 1024
-# Caps, with their margin over the largest real files seen (polkadot-sdk and 40 parachain
-# repositories checked out for tests):
+# Caps, with their margin over the largest real files seen (polkadot-sdk and about 70 checkouts
+# of parachain repositories):
 RUST_CAP = 4 * MB  # polkadot-sdk's largest .rs is 302 KB; subxt-generated metadata is 2.6 MB
 # polkadot-sdk's root Cargo.toml, the largest seen, is 92 KB; a flat 8 MB manifest of
 # dependencies costs a whole run 4.5 s and 340 MB
@@ -144,7 +144,7 @@ def expand(root: Path, pattern: str, top: Path, diags: Diagnostics | None = None
     """
     def refuse(path: Path, how: str) -> None:
         if diags is not None:
-            diags.add(path, f"{what} {pattern}: {how}, not read")
+            diags.add(path, f"{what} {pattern}: {how}")
 
     level = [root]
     for part in Path(pattern).parts:
@@ -152,7 +152,8 @@ def expand(root: Path, pattern: str, top: Path, diags: Diagnostics | None = None
         for folder in level:
             nxt.update(dict.fromkeys(_children(folder, part, top, refuse)))
             if len(nxt) > MAX_GLOB_FOLDERS:
-                refuse(root, f"matches more than {MAX_GLOB_FOLDERS:,} folders; the rest are")
+                refuse(root, f"matches more than {MAX_GLOB_FOLDERS:,} folders; the rest are "
+                       "not read")
                 return sorted(nxt)[:MAX_GLOB_FOLDERS]
         level = list(nxt)
     return sorted(level)
@@ -186,11 +187,11 @@ def _step(folder: Path, name: str, top: Path, refuse: Callable[[Path, str], None
         child = inside(folder / name, top)
         if child is None:
             refuse(folder / name, "leads outside the repository (through a link, or the link "
-                   "dangles or loops)")
+                   "dangles or loops), not read")
         return child
     child = folder if name == "." else folder.parent if name == ".." else folder / name
     if not child.is_relative_to(top):
-        refuse(folder / name, "leads outside the repository")
+        refuse(folder / name, "leads outside the repository, not read")
         return None
     return child
 
@@ -211,7 +212,7 @@ def repository_top(path: Path) -> Path:
 
 def _regular(st: os.stat_result, cap: int | None, kind: str) -> None:
     if not stat.S_ISREG(st.st_mode):
-        what = _KINDS.get(stat.S_IFMT(st.st_mode), "not a plain file")
+        what = _KINDS.get(stat.S_IFMT(st.st_mode), "of an unknown kind")
         raise Skipped(f"not a regular file ({what}), not read")
     if cap is not None and st.st_size > cap:
         raise Skipped(_too_large(cap, kind))

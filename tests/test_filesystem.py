@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import stat
 import subprocess
 import sys
@@ -142,12 +143,18 @@ def test_a_fifo_as_the_settings_file_is_an_error(tmp_path: Path) -> None:
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
 def test_links_to_dev_zero_are_not_read(tmp_path: Path) -> None:
     root = repo(tmp_path)
-    for name in ("runtime/src/zero.rs", "Cargo.lock", "zombienet.json"):
+    (root / "extra").mkdir()
+    (root / "Cargo.toml").write_text('[workspace]\nmembers = ["runtime", "extra"]\n')
+    linked = ("runtime/src/zero.rs", "Cargo.lock", "zombienet.json", "extra/Cargo.toml")
+    for name in linked:
         os.symlink("/dev/zero", root / name)
     data = json_of(ab_lint("--format", "json", root))
-    for name in ("runtime/src/zero.rs", "Cargo.lock", "zombienet.json"):
+    for name in linked:
         assert "leads outside the repository" in note(data, name), name
     assert block_time(data) == 6000
+    os.symlink("/dev/zero", root / "ab-lint.toml")  # the settings: an error, not a hang
+    assert "ab-lint.toml: cannot read config: leads outside the repository" in error_of(
+        ab_lint(root))
 
 
 def test_a_device_inside_the_repository_is_not_read(tmp_path: Path) -> None:
@@ -163,6 +170,16 @@ def test_a_device_inside_the_repository_is_not_read(tmp_path: Path) -> None:
         pytest.skip("creating a device node needs root")
     data = report(root)
     assert "not a regular file (a character device)" in note(data, "runtime/src/null.rs")
+
+
+def test_a_socket_among_the_sources_is_a_note(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(tmp_path)
+    monkeypatch.chdir(root / "runtime/src")  # a relative name: socket paths hold 108 bytes
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("socket.rs")
+        data = report(root)
+    assert "not a regular file (a socket)" in note(data, "runtime/src/socket.rs")
 
 
 def test_files_over_their_cap_are_notes_and_are_not_read(tmp_path: Path) -> None:
