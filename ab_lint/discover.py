@@ -198,6 +198,8 @@ def find_roots(path: Path) -> tuple[Path, list[tuple[Path, Path | None]]]:
         raise InputError(f"{path}: no such file or directory")
     if path.is_file():
         path = path.parent
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise InputError(f"{path}: cannot read folder: permission denied")
     top = files.repository_top(path)
     manifest = path / "Cargo.toml"
     if os.path.lexists(manifest):
