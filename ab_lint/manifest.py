@@ -124,12 +124,17 @@ def load_manifest(path: Path, diags: Diagnostics,
         m.lib_name = lib_name if isinstance(lib_name, str) else m.name.replace("-", "_")
     m.resolve_dependencies(workspace_deps or {})
     features = _dict(data.get("features"))
-    m.features = {k: [str(x) for x in v] for k, v in features.items() if isinstance(v, list)}
+    m.features = {k: _strings(v) for k, v in features.items() if isinstance(v, list)}
     return m
 
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings of a list a manifest gives (anything else in their place is not Cargo's)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _dependencies(table: Any, base: Path, workspace: dict[str, Any]) -> dict[str, Dependency]:
@@ -138,17 +143,20 @@ def _dependencies(table: Any, base: Path, workspace: dict[str, Any]) -> dict[str
     # discovery: most dependencies are `workspace = true` and share the root's paths, and
     # resolving each again (an lstat per path component) was a third of discovery on
     # polkadot-sdk (7,000 resolves for 400 distinct paths).
-    resolved: dict[tuple[str, str], Path] = workspace.setdefault("__resolved__", {})
+    resolved = workspace.get("__resolved__")
+    if not isinstance(resolved, dict):  # (a manifest may name a dependency `__resolved__`)
+        resolved = workspace["__resolved__"] = {}
     for key, spec in _dict(table).items():
         spec = spec if isinstance(spec, dict) else {"version": spec}
-        features = [str(f) for f in spec.get("features", []) if isinstance(f, str)]
+        features = _strings(spec.get("features"))
         where: Path | str = base
         if spec.get("workspace") is True:
             inherited = workspace.get(key)
             inherited = inherited if isinstance(inherited, dict) else {"version": inherited}
-            features += [str(f) for f in inherited.get("features", []) if isinstance(f, str)]
+            features += _strings(inherited.get("features"))
             spec = {**inherited, **{k: v for k, v in spec.items() if k != "features"}}
-            where = workspace.get("__root__", base)
+            root = workspace.get("__root__")
+            where = root if isinstance(root, str) else base
         raw_path = spec.get("path")
         path = None
         if isinstance(raw_path, str):
@@ -157,7 +165,7 @@ def _dependencies(table: Any, base: Path, workspace: dict[str, Any]) -> dict[str
                 path = resolved[str(where), raw_path] = _resolve(Path(where) / raw_path)
         out[key] = Dependency(
             key=key,
-            package=str(spec.get("package", key)),
+            package=package if isinstance(package := spec.get("package"), str) else key,
             path=path,
             features=features,
             default_features=spec.get("default-features", spec.get("default_features", True))
