@@ -145,7 +145,7 @@ def _check_path(path: Path, config_file: Path | None, rules: dict[str, catalogue
     checked = parallel.check(discover(path, diags), diags, chosen, phase,
                              jobs or default_jobs())
     targets, sources = checked.targets, checked.sources
-    relay = scan(diags.root, diags.relative)
+    relay = scan(diags.root, diags.relative, diags)
     findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
                 for f in run_repository(targets, chosen, phase, relay) + checked.findings
                 if not config.ignored_at(f.rule, f.path)]

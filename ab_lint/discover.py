@@ -497,12 +497,21 @@ def _search(pattern: re.Pattern[bytes], needle: bytes, blob: bytes) -> re.Match[
 
 
 def _only_in_macros(files: dict[Path, bytes], needle: bytes) -> bool:
-    """Whether every file that mentions `needle` does so only after a `macro_rules!`: the
-    crate defines a runtime-building macro rather than being a runtime."""
+    """Whether the crate writes `needle` only inside `macro_rules!` bodies: it defines a
+    runtime-building macro rather than being a runtime. A runtime's own invocation is an item
+    (outside every brace); a helper macro defined above it does not make it a macro crate."""
     holders = [data for data in files.values() if needle in data]
-    return bool(holders) and all(
-        b"macro_rules!" in data and data.index(b"macro_rules!") < data.index(needle)
-        for data in holders)
+    return bool(holders) and all(b"macro_rules!" in data for data in holders) and not any(
+        data.count(b"{", 0, i) == data.count(b"}", 0, i)
+        for data in holders for i in _occurrences(data, needle))
+
+
+def _occurrences(data: bytes, needle: bytes) -> list[int]:
+    out, i = [], data.find(needle)
+    while i != -1:
+        out.append(i)
+        i = data.find(needle, i + 1)
+    return out
 
 
 class DependencyGraph:

@@ -17,6 +17,7 @@ import os
 import pickle
 from dataclasses import dataclass, field, replace
 
+from ab_lint import files
 from ab_lint.diagnostics import Diagnostic, Diagnostics
 from ab_lint.discover import Target, Workspace
 from ab_lint.facts import Located, TargetFacts, collect_targets
@@ -154,8 +155,9 @@ def _sources(targets: list[TargetFacts]) -> dict[str, bytes]:
             if source is not None:
                 out[source.rel] = source.data
         if t.workspace is not None and t.sdk is not None:
-            with contextlib.suppress(OSError):
-                out[t.workspace.diags.relative(t.sdk.path)] = t.sdk.path.read_bytes()
+            with contextlib.suppress(files.Skipped):  # read (and checked) once already
+                out[t.workspace.diags.relative(t.sdk.path)] = files.read(
+                    t.sdk.path, files.LOCK_CAP, "Cargo.lock")
         manifest = t.runtime.crate.manifest
         out[t.runtime.loader.diags.relative(manifest.path)] = manifest.text.encode()
     return out

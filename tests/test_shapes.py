@@ -525,3 +525,11 @@ def test_block_time_from_what_the_runtime_imports_before_a_module_it_names(
     target = lint(root)[0]
     assert target["facts"]["millisecs_per_block"] == 6000
     assert target["locations"]["millisecs_per_block"]["line"] == 1
+
+
+def test_a_runtime_that_defines_a_helper_macro_is_still_a_runtime(tmp_path: Path) -> None:
+    """A macro_rules! above the runtime's own register_validate_block! (an item, outside
+    every brace) does not make the crate a crate of runtime-building macros."""
+    lib = ("macro_rules! ensure_origins { ($($o:ident),*) => { $(pub struct $o;)* }; }\n"
+           "ensure_origins!(Treasurer, Fellows);\n")
+    assert [t["runtime_crate"] for t in lint(workspace(tmp_path, lib))] == ["acme-runtime"]

@@ -273,6 +273,11 @@ class CrateIndex:
             path = _mod_path(node, data, base, name, module.file.path.parent)
             if path is None:
                 return
+            if _includes_ancestor(module, path):  # `#[path = "lib.rs"] mod again;`
+                self.program.note(module.file.path, f"module {name} is the file of a module "
+                                  "that contains it; it is not read again",
+                                  node.start_point[0] + 1)
+                return
             source = self.program.source(path)
             if source is None:
                 return
@@ -432,6 +437,15 @@ MAX_EXPANSIONS, MAX_EXPANSION_TOKENS = 3000, 200_000
 # chain of thousands of re-exports would otherwise exhaust the stack
 MAX_LOOKUP_DEPTH = 40
 _MACRO_DEFS = Query(RUST, "(macro_definition) @m")
+
+
+def _includes_ancestor(module: Module, path: Path) -> bool:
+    ancestor: Module | None = module
+    while ancestor is not None:
+        if ancestor.file is not None and ancestor.file.path == path:
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 def _mod_path(node: Node, data: bytes, base: Path, name: str, here: Path) -> Path | None:
