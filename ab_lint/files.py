@@ -146,6 +146,14 @@ def expand(root: Path, pattern: str, top: Path, diags: Diagnostics | None = None
         if diags is not None:
             diags.add(path, f"{what} {pattern}: {how}")
 
+    if not any(ch in pattern for ch in "*?["):  # a plain path (most members): one resolve
+        try:
+            real = (root / pattern).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return []  # missing: the caller says so
+        if real.is_relative_to(top):
+            return [real] if real.is_dir() else []
+        # leaving the repository: the walk below names the step that leaves
     level = [root]
     for part in Path(pattern).parts:
         nxt: dict[Path, None] = {}  # ordered, without repeats
