@@ -8,8 +8,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from ab_lint.cli import main
+
+# The long run of the property tests (before saying a robustness issue is done):
+# `pytest --hypothesis-profile=long`, or AB_LINT_LONG=1
+settings.register_profile("long", max_examples=4000, deadline=None)
+if os.environ.get("AB_LINT_LONG"):
+    settings.load_profile("long")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

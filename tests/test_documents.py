@@ -1,11 +1,10 @@
 """Hostile values in the documents ab-lint reads besides Rust: manifests, Cargo.lock, its own
 settings and local network files. Every key it looks at gets values of every type; the run
-ends with a report or one clear error line, never a traceback. AB_LINT_LONG=1 for many more."""
+ends with a report or one clear error line, never a traceback. The long profile runs more."""
 
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from test_shapes import workspace
 
 from conftest import run, write
 
-EXAMPLES = 3000 if os.environ.get("AB_LINT_LONG") else 100
+EXAMPLES = max(100, settings.default.max_examples)  # the long profile runs thousands
 
 SCALARS = st.one_of(
     st.integers(-(2**63), 2**63 - 1), st.floats(allow_nan=False), st.booleans(),

@@ -61,7 +61,7 @@ def mangled(draw: st.DrawFn) -> tuple[str, Path, bytes]:
     return name, path, data
 
 
-@settings(max_examples=2000, deadline=None,
+@settings(max_examples=max(2000, settings.default.max_examples), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mangled())
 def test_no_traceback_on_mangled_input(case: tuple[str, Path, bytes]) -> None:

@@ -3,13 +3,12 @@
 The byte-mangling fuzz test (test_fuzz.py) rarely writes a well-formed constant that is absurd;
 these generate them: integers beyond every Rust type, `pow` and shifts that explode, deep
 nesting, Durations and Weights where a count is expected, cycles of constants and of type
-aliases. AB_LINT_LONG=1 runs many more examples (as before saying a robustness issue is done).
+aliases. The long profile (conftest) runs thousands.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -23,8 +22,7 @@ from test_shapes import workspace
 
 from conftest import ROOT, run
 
-LONG = bool(os.environ.get("AB_LINT_LONG"))
-EXAMPLES = 4000 if LONG else 120
+EXAMPLES = max(120, settings.default.max_examples)  # the long profile runs thousands
 INT_FACTS = ("unincluded_segment_capacity", "block_processing_velocity",
              "relay_chain_slot_duration_millis", "millisecs_per_block", "slot_duration",
              "minimum_period_ms", "max_block_ref_time_ms")
