@@ -383,7 +383,7 @@ def _members(root: Path, ws: dict, top: Path, diags: Diagnostics) -> list[Path]:
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
-    except (OSError, RuntimeError):  # a symlink loop
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte in the name
         return path
 
 

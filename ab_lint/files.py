@@ -47,6 +47,9 @@ _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a ch
           stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
 
 
+NUL_NAME = "the path holds a NUL byte (no file can be named so), not read"
+
+
 class Skipped(Exception):
     """A file that is not read; the message says why, as the note shows it."""
 
@@ -66,6 +69,8 @@ def read(path: Path, cap: int, kind: str, top: Path | None = None) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as e:
         raise Skipped(_os_reason(e)) from None
+    except ValueError:  # a name with a NUL byte, as a manifest or #[path] may write
+        raise Skipped(NUL_NAME) from None
     try:
         after = os.fstat(fd)
         _regular(after, cap, kind)  # the file may have been swapped since the stat
@@ -104,6 +109,8 @@ def check(path: Path, top: Path | None = None) -> str | None:
         return str(e)
     except OSError as e:
         return _os_reason(e)
+    except ValueError:
+        return NUL_NAME
     return None
 
 
@@ -111,7 +118,7 @@ def inside(path: Path, top: Path) -> Path | None:
     """`path` with links resolved, if it exists and stays inside `top` (itself resolved)."""
     try:
         real = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # a dangling link, a loop (RuntimeError before 3.13)
+    except (OSError, RuntimeError, ValueError):  # dangling, a loop (3.12), a NUL in the name
         return None
     return real if real.is_relative_to(top) else None
 
@@ -120,6 +127,8 @@ def inside_or_skip(path: Path, top: Path) -> Path:
     """`path` resolved inside `top`, or Skipped saying why not."""
     try:
         real = path.resolve(strict=True)
+    except ValueError:
+        raise Skipped(NUL_NAME) from None
     except (OSError, RuntimeError) as e:
         raise Skipped(_os_reason(e) if isinstance(e, OSError) else "symlink loop, not read") \
             from None
@@ -149,8 +158,8 @@ def expand(root: Path, pattern: str, top: Path, diags: Diagnostics | None = None
     if not any(ch in pattern for ch in "*?["):  # a plain path (most members): one resolve
         try:
             real = (root / pattern).resolve(strict=True)
-        except (OSError, RuntimeError):
-            return []  # missing: the caller says so
+        except (OSError, RuntimeError, ValueError):
+            return []  # missing (or a NUL in the name): the caller says so
         if real.is_relative_to(top):
             return [real] if real.is_dir() else []
         # leaving the repository: the walk below names the step that leaves

@@ -179,5 +179,5 @@ def _resolve(path: Path) -> Path:
     as written, for the manifest read to report."""
     try:
         return path.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # (ValueError: a NUL byte in the path)
         return Path(os.path.abspath(path))

@@ -487,3 +487,22 @@ def test_an_unwritable_destination_is_one_line(tmp_path: Path, dest: str,
     assert result.exit_code == 2
     assert result.stderr.startswith(f"ab-lint: error: cannot write {dest}")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("where", ["member", "dependency", "lib", "path attribute"])
+def test_a_path_with_a_nul_byte_is_refused_not_a_crash(tmp_path: Path, where: str) -> None:
+    # TOML strings and Rust byte strings can hold a NUL, which no file name can
+    root = workspace(tmp_path, LIB)
+    manifest = root / "runtime/Cargo.toml"
+    if where == "member":
+        (root / "Cargo.toml").write_text('[workspace]\nmembers = ["runtime", "\\u0000"]\n')
+    elif where == "dependency":
+        manifest.write_text(manifest.read_text().replace(
+            "[dependencies]\n", '[dependencies]\nx = { path = "a\\u0000b" }\n'))
+    elif where == "lib":
+        manifest.write_text(manifest.read_text() + '[lib]\npath = "src/\\u0000.rs"\n')
+    else:
+        lib = root / "runtime/src/lib.rs"
+        lib.write_bytes(b'#[path = "a\x00b.rs"]\nmod m;\n' + lib.read_bytes())
+    result = ab_lint("--format", "json", root)
+    assert result.returncode in (0, 1, 2) and "Traceback" not in result.stderr, result.stderr
