@@ -67,7 +67,7 @@ if [ -n "${GITHUB_OUTPUT:-}" ]; then
 fi
 
 if [ "$code" -ge 2 ]; then
-    exit "$code"  # not a parachain, bad input or bad settings: always a failure
+    exit "$code"  # bad input or settings (2), a bug of ab-lint (3): always a failure
 fi
 if [ "$fail_on" = never ]; then
     exit 0

@@ -101,3 +101,14 @@ def test_pre_commit_hook(tmp_path: Path) -> None:
     assert "phase 0/3" in results["legacy-2023"].stdout
     assert results["phase3-done"].returncode == 0, results["phase3-done"].stdout
     assert "Passed" in results["phase3-done"].stdout
+
+
+def test_a_crash_fails_the_action_even_with_fail_on_never(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    crashing = bin_dir / "ab-lint"
+    crashing.write_text("#!/bin/sh\nexit 3\n")  # ab-lint met a bug
+    crashing.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    result, outputs, _ = run_action(tmp_path, env, **{"fail-on": "never"})
+    assert result.returncode == 3 and outputs["exit-code"] == "3"
