@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from ab_lint import __version__, catalogue, parallel, suppress
-from ab_lint.config import load as load_config
-from ab_lint.diagnostics import Diagnostics, InputError
-from ab_lint.discover import discover
-from ab_lint.findings import Finding, severity_rank
-from ab_lint.lint import run_repository
+from ab_lint import __version__, catalogue
+from ab_lint.checking import Options, check_repository
+from ab_lint.diagnostics import InputError
 from ab_lint.parallel import default_jobs
-from ab_lint.relay import scan
 from ab_lint.report import FORMATS, ReportData, github, html, json_report, markdown, sarif, text
 from ab_lint.sanitize import terminal
 from ab_lint.writing import write_report
@@ -100,8 +95,9 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
     failing = bad_input = crashed = False
     for path in paths:  # a bad PATH is reported and the others are still read
         try:
-            data, fails, crash = _check_path(path, config_file, rules, target_phase, select,
-                                             ignore, fail_on, jobs)
+            result = check_repository(path, Options(
+                config_file, target_phase, _ids(select), _ids(ignore), fail_on,
+                jobs or default_jobs()))
         except InputError as e:
             click.echo(terminal(f"ab-lint: error: {e}"), err=True)
             bad_input = True
@@ -114,11 +110,11 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
                                 "details and please report it)"), err=True)
             crashed = True
             continue
-        failing |= fails
-        crashed |= crash
+        failing |= result.failing
+        crashed |= result.crashed
         for name, dest in specs:
             outputs.setdefault(dest, []).append(
-                _render(name, data, dest, color, quiet, statistics, show_facts))
+                _render(name, result.data, dest, color, quiet, statistics, show_facts))
     for dest, parts in outputs.items():
         use_color = dest is None and any(n == "text" for n, d in specs if d is None) and (
             color == "always" or (color == "auto" and sys.stdout.isatty()
@@ -133,34 +129,6 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
 
 
-def _check_path(path: Path, config_file: Path | None, rules: dict[str, catalogue.Rule],
-                target_phase: int | None, select: tuple[str, ...], ignore: tuple[str, ...],
-                fail_on: str | None, jobs: int | None) -> tuple[ReportData, bool, bool]:
-    """One PATH's report, whether it fails the run, and whether a bug was met on the way."""
-    root = Path(path).resolve()
-    config = load_config(root if root.is_dir() else root.parent, config_file, set(rules))
-    phase = target_phase or config.target_phase or 3
-    chosen = catalogue.select(rules, _ids(select) or config.select, _ids(ignore) + config.ignore)
-    diags = Diagnostics(root)
-    checked = parallel.check(discover(path, diags), diags, chosen, phase,
-                             jobs or default_jobs())
-    targets, sources = checked.targets, checked.sources
-    relay = scan(diags.root, diags.relative, diags)
-    findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
-                for f in run_repository(targets, chosen, phase, relay) + checked.findings
-                if not config.ignored_at(f.rule, f.path)]
-    marks = suppress.collect(sources)
-    findings = suppress.apply(findings, marks)
-    if "AB900" in chosen:
-        findings += _unused(marks, rules["AB900"])
-    findings.sort(key=Finding.sort_key)
-    data = ReportData(str(diags.root), targets, findings, diags.items, phase, sources)
-    threshold = fail_on or config.fail_on or "error"
-    failing = threshold != "never" and any(
-        severity_rank(f.severity) >= severity_rank(threshold) for f in data.active)
-    return data, failing, checked.crashed
-
-
 def _render(name: str, data: ReportData, dest: str | None, color: str, quiet: bool,
             statistics: bool, show_facts: bool) -> str:
     if name == "text":
@@ -170,15 +138,6 @@ def _render(name: str, data: ReportData, dest: str | None, color: str, quiet: bo
         return text.render(data, click.style if use_color else text._plain, quiet,
                            show_facts, statistics)
     return RENDERERS[name](data)
-
-
-def _unused(marks: list[suppress.Suppression], rule: catalogue.Rule) -> list[Finding]:
-    return [Finding(rule=rule.id, severity=rule.severity, phase=rule.phase, title=rule.title,
-                    message=rule.render("message", "default", {"found": ", ".join(m.ids)}),
-                    fix_hint=rule.render("fix", "default", {}), path=m.path, line=m.line,
-                    column=1, end_line=m.line, end_column=None, target=None, guide=rule.guide,
-                    found=", ".join(m.ids))
-            for m in marks if not m.used]
 
 
 def _write(report: str, output: Path | None, color: bool = False) -> None:

@@ -384,7 +384,7 @@ def test_internal_error_message_is_inert(repo: Path, monkeypatch: pytest.MonkeyP
     def broken(*_: object) -> None:
         raise RuntimeError(PAYLOAD)
 
-    monkeypatch.setattr("ab_lint.cli.discover", broken)
+    monkeypatch.setattr("ab_lint.checking.discover", broken)
     monkeypatch.delenv("AB_LINT_DEBUG", raising=False)
     assert "internal error" in _assert_one_inert_error(run(str(repo)), code=3)  # a bug
 
