@@ -48,8 +48,11 @@ def check_repository(path: Path, options: Options) -> Result:
     checked = parallel.check(discover(path, diags), diags, chosen, phase, options.jobs)
     targets, sources = checked.targets, checked.sources
     relay = scan(diags.root, diags.relative, diags)
+    anchor = "Cargo.toml" if (diags.root / "Cargo.toml").is_file() else (
+        f"{targets[0].runtime_dir}/Cargo.toml" if targets else None)
     findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
-                for f in run_repository(targets, chosen, phase, relay) + checked.findings
+                for f in run_repository(targets, chosen, phase, relay, anchor)
+                + checked.findings
                 if not config.ignored_at(f.rule, f.path)]
     marks = suppress.collect(sources)
     findings = suppress.apply(findings, marks)

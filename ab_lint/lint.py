@@ -9,6 +9,7 @@ from ab_lint.checks import CHECKS, REPO_CHECKS, Hit
 from ab_lint.facts import TargetFacts
 from ab_lint.findings import Finding
 from ab_lint.guard import Guard
+from ab_lint.model import Located
 from ab_lint.relay import RelayScan
 
 
@@ -29,8 +30,9 @@ def run(targets: list[TargetFacts], selected: set[str] | None = None,
 
 
 def run_repository(targets: list[TargetFacts], selected: set[str] | None, target_phase: int,
-                   relay: RelayScan | None) -> list[Finding]:
-    """The checks of the local network files, which concern the repository as a whole."""
+                   relay: RelayScan | None, anchor: str | None = None) -> list[Finding]:
+    """The checks of the local network files, which concern the repository as a whole; a
+    finding about no file in particular points at `anchor` (the root manifest)."""
     rules = catalogue.load()
     findings: list[Finding] = []
     if relay is not None and any(t.value("consensus") == "aura" for t in targets):
@@ -39,7 +41,7 @@ def run_repository(targets: list[TargetFacts], selected: set[str] | None, target
             if (selected is not None and rule_id not in selected) or rule.phase > target_phase:
                 continue
             for hit in REPO_CHECKS[rule_id](relay):
-                findings.append(_finding(rule, hit, None, {}))
+                findings.append(_finding(rule, hit, None, {}, anchor))
     return findings
 
 
@@ -64,10 +66,16 @@ def run_targets(targets: list[TargetFacts], selected: set[str] | None = None,
 
 
 def _finding(rule: catalogue.Rule, hit: Hit, t: TargetFacts | None,
-             context: dict[str, object]) -> Finding:
-    loc = hit.at
+             context: dict[str, object], anchor: str | None = None) -> Finding:
+    loc = hit.at if hit.at is not None and hit.at.path else None
+    if loc is None:
+        # A finding about the whole runtime or repository still points at a file (GitHub's
+        # upload rejects a SARIF file with one result that has no location): the runtime's
+        # manifest, or the repository's.
+        where = f"{t.runtime_dir}/Cargo.toml" if t is not None else anchor
+        loc = Located(None, where) if where else None  # the file, no line in it
     values = {"found": hit.found, "expected": hit.expected,
-              "file": loc.path if loc else None, **context, **hit.data}
+              "file": hit.at.path if hit.at else None, **context, **hit.data}
     severity = hit.severity or rule.severity
     return Finding(
         rule=rule.id, severity=severity, phase=rule.phase, title=rule.title,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import jsonschema
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from ab_lint.findings import Finding
 from ab_lint.report.github import command, escape_data, escape_property
 
-from conftest import FIXTURES, run
+from conftest import FIXTURES, fixture_names, run
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
@@ -37,6 +38,20 @@ def test_sarif_validates(name: str) -> None:
         assert rule["id"] == result["ruleId"] and rule["helpUri"].startswith("https://")
         assert "Fix:" in result["message"]["text"]
     assert "AB104" in ids
+
+
+@pytest.mark.parametrize("name", [n for n in fixture_names() if not n.startswith("not-")])
+def test_every_sarif_result_is_located_in_a_file_of_the_repository(name: str) -> None:
+    # GitHub's upload-sarif rejects the whole file when one result has no location
+    # (github/codeql-action#1738): findings about a repository or runtime as a whole point at
+    # the manifest they are about
+    root = FIXTURES / name
+    doc = json.loads(out("--format", "sarif", "--exit-zero", str(root)))
+    for result in doc["runs"][0]["results"]:
+        [location] = result["locations"]
+        physical = location["physicalLocation"]
+        assert (root / unquote(physical["artifactLocation"]["uri"])).is_file(), result
+        assert physical["region"]["startLine"] >= 1
 
 
 def test_sarif_regions_and_suppressions() -> None:

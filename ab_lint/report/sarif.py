@@ -46,11 +46,11 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
                        "expected": f.expected},
     }
     if f.path:
-        region: dict[str, int] = {}
-        if f.line:
-            region = {"startLine": f.line, "startColumn": f.column or 1}
-            if f.end_line:
-                region.update(endLine=f.end_line, endColumn=max(f.end_column or 1, 1))
+        # a finding about a whole file is shown at its first line (code scanning places
+        # every alert on a line)
+        region: dict[str, int] = {"startLine": f.line or 1, "startColumn": f.column or 1}
+        if f.line and f.end_line:
+            region.update(endLine=f.end_line, endColumn=max(f.end_column or 1, 1))
         location: dict[str, Any] = {"artifactLocation": _artifact(f.path)}
         if region:
             location["region"] = region
