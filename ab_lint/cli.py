@@ -74,13 +74,16 @@ def _format_spec(value: str) -> tuple[str, str | None]:
 @click.option("--facts", "show_facts", is_flag=True, help="Text: also list every fact read.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report (auto: a terminal without NO_COLOR).")
+@click.option("--sarif-suppressed", is_flag=True,
+              help="SARIF: keep suppressed findings, marked (default: left out, counted).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Processes reading the runtimes of a repository with several [default: "
                    "the processors available, at most 4].")
 def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
           config_file: Path | None, target_phase: int | None, select: tuple[str, ...],
           ignore: tuple[str, ...], fail_on: str | None, exit_zero: bool, quiet: bool,
-          statistics: bool, show_facts: bool, color: str, jobs: int | None) -> None:
+          statistics: bool, show_facts: bool, color: str, sarif_suppressed: bool,
+          jobs: int | None) -> None:
     """Read PATH (default: .) and report each runtime's phase and every missing or wrong step."""
     paths = paths or (Path("."),)
     specs = [_format_spec(f) for f in formats] or [("text", None)]
@@ -114,7 +117,8 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
         crashed |= result.crashed
         for name, dest in specs:
             outputs.setdefault(dest, []).append(
-                _render(name, result.data, dest, color, quiet, statistics, show_facts))
+                _render(name, result.data, dest, color, quiet, statistics, show_facts,
+                        sarif_suppressed))
     for dest, parts in outputs.items():
         use_color = dest is None and any(n == "text" for n, d in specs if d is None) and (
             color == "always" or (color == "auto" and sys.stdout.isatty()
@@ -130,13 +134,15 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
 
 
 def _render(name: str, data: ReportData, dest: str | None, color: str, quiet: bool,
-            statistics: bool, show_facts: bool) -> str:
+            statistics: bool, show_facts: bool, keep_suppressed: bool) -> str:
     if name == "text":
         use_color = color == "always" or (color == "auto" and dest is None
                                           and sys.stdout.isatty()
                                           and not os.environ.get("NO_COLOR"))
         return text.render(data, click.style if use_color else text._plain, quiet,
                            show_facts, statistics)
+    if name == "sarif":
+        return sarif.render(data, keep_suppressed)
     return RENDERERS[name](data)
 
 

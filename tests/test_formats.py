@@ -54,8 +54,19 @@ def test_every_sarif_result_is_located_in_a_file_of_the_repository(name: str) ->
         assert physical["region"]["startLine"] >= 1
 
 
+def test_suppressed_findings_stay_out_of_sarif_unless_kept() -> None:
+    # code scanning would open each as an alert; they are still counted
+    tree = str(FIXTURES / "rules/suppressed")
+    run_ = json.loads(out("--format", "sarif", tree))["runs"][0]
+    assert not [r for r in run_["results"] if r.get("suppressions")]
+    assert run_["properties"]["suppressed"] == 1
+    kept = json.loads(out("--format", "sarif", "--sarif-suppressed", tree))["runs"][0]
+    assert len(kept["results"]) == len(run_["results"]) + 1
+
+
 def test_sarif_regions_and_suppressions() -> None:
-    doc = json.loads(out("--format", "sarif", str(FIXTURES / "rules/suppressed")))
+    doc = json.loads(out("--format", "sarif", "--sarif-suppressed",
+                         str(FIXTURES / "rules/suppressed")))
     results = doc["runs"][0]["results"]
     suppressed = [r for r in results if r.get("suppressions")]
     assert [r["ruleId"] for r in suppressed] == ["AB301"]

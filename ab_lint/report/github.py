@@ -58,5 +58,6 @@ def render(data: ReportData) -> str:
     suppressed = len(data.suppressed)
     if suppressed:
         lines.append(f"::notice title=ab-lint::{suppressed} findings suppressed by "
-                     "`ab-lint: allow(...)` comments (listed in the SARIF and JSON reports)")
+                     "`ab-lint: allow(...)` comments (listed in the JSON report, and in SARIF with "
+                     "--sarif-suppressed)")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -70,8 +70,11 @@ def _artifact(path: str) -> dict[str, str]:
     return {"uri": sarif_uri(path), "uriBaseId": "SRCROOT"}
 
 
-def render(data: ReportData) -> str:
+def render(data: ReportData, keep_suppressed: bool = False) -> str:
+    """Suppressed findings are left out unless kept (code scanning would open each as an
+    alert, dismissed or not); their number is in the run's properties either way."""
     rules = list(catalogue.load().values())
+    shown = data.findings if keep_suppressed else data.active
     index = {r.id: i for i, r in enumerate(rules)}
     root = Path(data.root).as_uri()  # percent-encoded; a base URI ends in a slash
     root += "" if root.endswith("/") else "/"
@@ -83,7 +86,8 @@ def render(data: ReportData) -> str:
                                 "informationUri": INFO_URI,
                                 "rules": [_rule(r) for r in rules]}},
             "originalUriBaseIds": {"SRCROOT": {"uri": root}},
-            "results": [_result(f, index[f.rule]) for f in data.findings],
+            "results": [_result(f, index[f.rule]) for f in shown],
+            "properties": {"suppressed": len(data.suppressed)},
         }],
     }
     return json_guard(json.dumps(doc, indent=2, ensure_ascii=True)) + "\n"
