@@ -222,6 +222,12 @@ def find_roots(path: Path) -> tuple[Path, list[tuple[Path, Path | None]]]:
                 found.append(folder)
     if found:
         return path, [(root, None) for root in found]
+    # a folder inside a crate (`runtime/src`, run from an editor): the crate it belongs to
+    for parent in path.parents:
+        if not parent.is_relative_to(top):
+            break
+        if os.path.lexists(parent / "Cargo.toml"):
+            return find_roots(parent)
     raise InputError(f"{path}: not a parachain: no Cargo.toml (looked for a Cargo workspace "
                      "with a runtime crate holding construct_runtime! and impl_runtime_apis!)")
 

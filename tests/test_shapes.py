@@ -533,3 +533,11 @@ def test_a_runtime_that_defines_a_helper_macro_is_still_a_runtime(tmp_path: Path
     lib = ("macro_rules! ensure_origins { ($($o:ident),*) => { $(pub struct $o;)* }; }\n"
            "ensure_origins!(Treasurer, Fellows);\n")
     assert [t["runtime_crate"] for t in lint(workspace(tmp_path, lib))] == ["acme-runtime"]
+
+
+def test_run_from_a_folder_inside_a_crate_finds_its_workspace(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "")
+    (root / ".git").mkdir()
+    doc = json.loads(run("--format", "json", "--exit-zero", str(root / "runtime/src")).stdout)
+    assert doc["root"] == str(root.resolve())
+    assert [t["runtime_crate"] for t in doc["targets"]] == ["acme-runtime"]
