@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -495,12 +496,10 @@ def _search(pattern: re.Pattern[bytes], needle: bytes, blob: bytes) -> re.Match[
     """`pattern`, which starts at a line's start and holds `needle`, tried only on the lines
     holding `needle`: searched for as such, a line-anchored pattern costs a pass per line over
     megabytes of runtime sources."""
-    i = blob.find(needle)
-    while i != -1:
+    for i in _occurrences(blob, needle):
         m = pattern.match(blob, blob.rfind(b"\n", 0, i) + 1)
         if m is not None:
             return m
-        i = blob.find(needle, i + 1)
     return None
 
 
@@ -514,12 +513,11 @@ def _only_in_macros(files: dict[Path, bytes], needle: bytes) -> bool:
         for data in holders for i in _occurrences(data, needle))
 
 
-def _occurrences(data: bytes, needle: bytes) -> list[int]:
-    out, i = [], data.find(needle)
+def _occurrences(data: bytes, needle: bytes) -> Iterator[int]:
+    i = data.find(needle)
     while i != -1:
-        out.append(i)
+        yield i
         i = data.find(needle, i + 1)
-    return out
 
 
 class DependencyGraph:

@@ -23,12 +23,6 @@ def _show(value: object) -> str | None:
     return str(value)
 
 
-def run(targets: list[TargetFacts], selected: set[str] | None = None,
-        target_phase: int = 3, relay: RelayScan | None = None) -> list[Finding]:
-    return sorted(run_repository(targets, selected, target_phase, relay)
-                  + run_targets(targets, selected, target_phase), key=Finding.sort_key)
-
-
 def run_repository(targets: list[TargetFacts], selected: set[str] | None, target_phase: int,
                    relay: RelayScan | None, anchor: str | None = None) -> list[Finding]:
     """The checks of the local network files, which concern the repository as a whole; a

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from tree_sitter import Node, Query, QueryCursor
 
@@ -35,31 +34,26 @@ _INITS = Query(RUST, "(field_initializer) @init")
 _TYPES = Query(RUST, "(type_identifier) @t")
 
 
-# Every runtime paired with the same node reads the same node files (ten on polkadot-sdk):
-# each file's calls are found once, for as long as the file is loaded.
-_CALLS_BY_FILE: WeakKeyDictionary[SourceFile, list[tuple[Node, str]]] = WeakKeyDictionary()
-
-
 def _calls_in(file: SourceFile) -> list[tuple[Node, str]]:
-    """Each call expression in `file` with the name it calls (a method's or a path's last)."""
-    cached = _CALLS_BY_FILE.get(file)
-    if cached is not None:
-        return cached
-    calls: list[tuple[Node, str]] = []
-    for call in file.captures(_CALLS, "call"):
-        func = call.child_by_field_name("function")
-        if func is None:
-            continue
-        if func.type == "field_expression":
-            method = func.child_by_field_name("field")
-            callee = file.text(method) if method is not None else ""
-        else:
-            segs = path_segments(func, file.data)
-            callee = segs[-1] if segs else ""
-        if callee:
-            calls.append((call, callee))
-    _CALLS_BY_FILE[file] = calls
-    return calls
+    """Each call expression in `file` with the name it calls (a method's or a path's last),
+    found once per file: every runtime paired with the same node asks of the same files."""
+    key = ("calls",)
+    if key not in file.memo:
+        calls: list[tuple[Node, str]] = []
+        for call in file.captures(_CALLS, "call"):
+            func = call.child_by_field_name("function")
+            if func is None:
+                continue
+            if func.type == "field_expression":
+                method = func.child_by_field_name("field")
+                callee = file.text(method) if method is not None else ""
+            else:
+                segs = path_segments(func, file.data)
+                callee = segs[-1] if segs else ""
+            if callee:
+                calls.append((call, callee))
+        file.memo[key] = calls
+    return file.memo[key]  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
