@@ -47,8 +47,9 @@ def check_repository(path: Path, options: Options) -> Result:
     diags = Diagnostics(root)
     checked = parallel.check(discover(path, diags), diags, chosen, phase, options.jobs)
     targets, sources = checked.targets, checked.sources
-    relay = scan(diags.root, diags.relative, diags)
-    anchor = "Cargo.toml" if (diags.root / "Cargo.toml").is_file() else (
+    scope = diags.scope or diags.root
+    relay = scan(scope, diags.relative, diags)
+    anchor = diags.relative(scope / "Cargo.toml") if (scope / "Cargo.toml").is_file() else (
         f"{targets[0].runtime_dir}/Cargo.toml" if targets else None)
     findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
                 for f in run_repository(targets, chosen, phase, relay, anchor)

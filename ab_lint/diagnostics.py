@@ -15,7 +15,10 @@ class Diagnostic:
 
 @dataclass
 class Diagnostics:
-    root: Path
+    root: Path  # every path reported is relative to it: the repository's top
+    # the folder checked (PATH, or the workspace it belongs to): local networks are looked
+    # for there, not in the rest of the repository
+    scope: Path | None = None
     items: list[Diagnostic] = field(default_factory=list)
     _seen: set[Diagnostic] = field(default_factory=set)
 

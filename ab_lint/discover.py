@@ -251,7 +251,7 @@ def _repository_top(root: Path, shown: Path) -> Path:
 def discover(path: Path, diags: Diagnostics | None = None) -> list[Workspace]:
     shown, roots = find_roots(path)
     diags = diags or Diagnostics(shown)
-    diags.root = shown
+    diags.root, diags.scope = files.report_root(shown), shown
     found = [_workspace(root, only, shown, diags) for root, only in roots]
     readable = [w for w in found if w.targets]
     if not readable and any(w.unread for w in found):

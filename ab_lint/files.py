@@ -227,6 +227,26 @@ def repository_top(path: Path) -> Path:
     return git_top(path) or path
 
 
+def report_root(path: Path) -> Path:
+    """What every reported path is relative to, so that GitHub attaches annotations and SARIF
+    results to the repository's files whatever PATH was given: the git work tree holding
+    `path` (resolved); outside git, GitHub Actions' workspace when `path` is in it; else
+    `path`. The work tree wins over GITHUB_WORKSPACE: a checkout into a subfolder of the
+    workspace is a repository of its own, whose files GitHub names from its top."""
+    top = git_top(path)
+    if top is not None:
+        return top
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        try:
+            base = Path(workspace).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return path
+        if path.is_relative_to(base):
+            return base
+    return path
+
+
 def _regular(st: os.stat_result, cap: int | None, kind: str) -> None:
     if not stat.S_ISREG(st.st_mode):
         what = _KINDS.get(stat.S_IFMT(st.st_mode), "of an unknown kind")

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,21 @@ if os.environ.get("AB_LINT_LONG"):
     settings.load_profile("long")
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
+SOURCE_FIXTURES = ROOT / "fixtures"
+
+
+def _fixtures_outside_git() -> Path:
+    """Each fixture stands for a repository of its own, but inside this project's git work tree
+    ab-lint (rightly) names its files from the project's top: `fixtures/x/runtime/src/lib.rs`.
+    The tests read a copy made once per session outside any work tree, where the paths are
+    the fixture's own; tests/test_root.py covers paths inside a larger repository."""
+    where = Path(tempfile.mkdtemp(prefix="ab-lint-fixtures-")).resolve()
+    atexit.register(shutil.rmtree, where, True)
+    shutil.copytree(SOURCE_FIXTURES, where / "fixtures", symlinks=True)
+    return where / "fixtures"
+
+
+FIXTURES = _fixtures_outside_git()
 
 
 def fixture_names(with_error: bool = False) -> list[str]:

@@ -51,13 +51,6 @@ def test_nimbus_runtime_says_phase_does_not_apply() -> None:
     assert "not an Aura runtime" in result.stdout
 
 
-def test_runtime_crate_inside_workspace() -> None:
-    doc = json.loads(run("--format", "json", "--exit-zero",
-                         str(FIXTURES / "multi-runtime/runtimes/beta")).stdout)
-    assert [t["runtime"] for t in doc["targets"]] == ["runtimes/beta"]
-    assert doc["targets"][0]["node"] == "node"
-
-
 @pytest.mark.parametrize("name", ["not-a-parachain"])
 def test_not_a_parachain(name: str) -> None:
     result = run(str(FIXTURES / name))

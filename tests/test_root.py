@@ -1,0 +1,103 @@
+"""Every path in every format is relative to the repository's top (the git work tree, or
+GitHub Actions' workspace outside git), whatever PATH was given and whatever the current
+directory: GitHub attaches an annotation or a SARIF result only to a path of the repository."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run
+
+
+def _repository(tmp_path: Path, sub: str = "chain", git_at: str | None = "") -> Path:
+    """multi-runtime copied to `sub` of a repository; `git_at` is where the work tree starts
+    (None: no git at all)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "multi-runtime", repo / sub, symlinks=True)
+    if git_at is not None:
+        (repo / git_at / ".git").mkdir(parents=True, exist_ok=True)
+    return repo
+
+
+def _formats(path: Path, tmp_path: Path) -> dict[str, str]:
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    names = ("json", "sarif", "github", "markdown", "html", "text")
+    result = run("--exit-zero", *[f"--format={n}:{out / n}" for n in names], str(path))
+    assert result.exit_code == 0, result.output
+    return {n: (out / n).read_text() for n in names}
+
+
+def _json_paths(doc: dict) -> list[str]:
+    return ([f["path"] for f in doc["findings"]] + [d["path"] for d in doc["diagnostics"]]
+            + [loc["path"] for t in doc["targets"] for loc in t["locations"].values()])
+
+
+@pytest.mark.parametrize("given", ["chain", "chain/runtimes/beta", "chain/runtimes/beta/src"])
+def test_paths_are_relative_to_the_git_top(tmp_path: Path, given: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _repository(tmp_path)
+    monkeypatch.chdir(tmp_path)  # the current folder is neither the repository nor PATH
+    reports = _formats(repo / given, tmp_path)
+    doc = json.loads(reports["json"])
+    assert doc["root"] == str(repo.resolve())
+    runtimes = [t["runtime"] for t in doc["targets"]]
+    assert runtimes == (["chain/runtimes/beta"] if "beta" in given
+                        else ["chain/runtimes/alpha", "chain/runtimes/beta"])
+    paths = _json_paths(doc)
+    assert paths and all(p.startswith("chain/") and (repo / p).is_file() for p in paths)
+    sarif = json.loads(reports["sarif"])
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"] for loc in r["locations"]]
+    assert uris and all(u.startswith("chain/") for u in uris)
+    files = re.findall(r"file=([^,:]+)", reports["github"])
+    assert files and all(f.startswith("chain/") for f in files)
+    for name in ("markdown", "text", "html"):
+        assert "chain/runtimes/beta/src/lib.rs" in reports[name], name
+
+
+def test_outside_git_the_actions_workspace_is_the_root(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _repository(tmp_path, git_at=None)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    doc = json.loads(_formats(repo / "chain", tmp_path)["json"])
+    assert doc["root"] == str(repo.resolve())
+    assert all(p.startswith("chain/") for p in _json_paths(doc))
+
+
+def test_a_checkout_in_a_subfolder_of_the_workspace_names_its_own_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # actions/checkout with `path: chain`: the repository's files are named from chain/
+    repo = _repository(tmp_path, git_at="chain")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    doc = json.loads(_formats(repo / "chain", tmp_path)["json"])
+    assert doc["root"] == str((repo / "chain").resolve())
+    assert [t["runtime"] for t in doc["targets"]] == ["runtimes/alpha", "runtimes/beta"]
+
+
+def test_outside_git_and_actions_the_folder_given_is_the_root(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    repo = _repository(tmp_path, git_at=None)
+    doc = json.loads(_formats(repo / "chain", tmp_path)["json"])
+    assert doc["root"] == str((repo / "chain").resolve())
+    assert {t["runtime"] for t in doc["targets"]} == {"runtimes/alpha", "runtimes/beta"}
+    assert doc["targets"][0]["node"] == "node"
+
+
+@pytest.mark.parametrize("folder", ["other", "chain"])
+def test_local_networks_are_looked_for_in_the_folder_checked_only(tmp_path: Path,
+                                                                  folder: str) -> None:
+    # another project's zombienet file elsewhere in the repository is not this parachain's
+    repo = _repository(tmp_path)
+    (repo / folder).mkdir(exist_ok=True)
+    shutil.copy(FIXTURES / "rules/AB001-AB002-relay-configs/zombienet.toml",
+                repo / folder / "zombienet.toml")
+    doc = json.loads(_formats(repo / "chain", tmp_path)["json"])
+    ab001 = [f["path"] for f in doc["findings"] if f["rule"] == "AB001"]
+    assert ab001 == ([] if folder == "other" else ["chain/zombienet.toml"])
