@@ -4,10 +4,11 @@ command-line flags, so another caller (the Action, a second revision) can too.""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ab_lint import catalogue, parallel, suppress
+from ab_lint import catalogue, files, parallel, suppress
 from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import discover
@@ -25,6 +26,7 @@ class Options:
     ignore: tuple[str, ...] = ()
     fail_on: str | None = None  # None: the settings', else "error"
     jobs: int = 1
+    root: Path | None = None  # what paths are relative to; None: the repository's top
 
 
 @dataclass
@@ -45,7 +47,8 @@ def check_repository(path: Path, options: Options) -> Result:
     chosen = catalogue.select(rules, options.select or config.select,
                               options.ignore + config.ignore)
     diags = Diagnostics(root)
-    checked = parallel.check(discover(path, diags), diags, chosen, phase, options.jobs)
+    workspaces = discover(path, diags, options.root)
+    checked = parallel.check(workspaces, diags, chosen, phase, options.jobs)
     targets, sources = checked.targets, checked.sources
     scope = diags.scope or diags.root
     relay = scan(scope, diags.relative, diags)
@@ -65,6 +68,19 @@ def check_repository(path: Path, options: Options) -> Result:
     failing = threshold != "never" and any(
         severity_rank(f.severity) >= severity_rank(threshold) for f in data.active)
     return Result(data, failing, checked.crashed)
+
+
+def report_root(paths: list[Path]) -> Path | None:
+    """The folder several PATHs' reports share, so they make one document whose paths all
+    start from it: their repository's top, or the folder above the repositories."""
+    tops = []
+    for path in paths:
+        try:
+            p = Path(path).resolve()
+            tops.append(files.report_root(p if p.is_dir() else p.parent))
+        except (OSError, RuntimeError, ValueError):
+            continue  # an unusable PATH is reported as such when it is checked
+    return Path(os.path.commonpath(tops)) if tops else None
 
 
 def _unused(marks: list[suppress.Suppression], rule: catalogue.Rule) -> list[Finding]:

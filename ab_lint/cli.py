@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ab_lint import __version__, catalogue
-from ab_lint.checking import Options, check_repository
+from ab_lint.checking import Options, check_repository, report_root
 from ab_lint.diagnostics import InputError
 from ab_lint.parallel import default_jobs
 from ab_lint.report import FORMATS, ReportData, github, html, json_report, markdown, sarif, text
@@ -89,18 +89,20 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
     specs = [_format_spec(f) for f in formats] or [("text", None)]
     if output is not None:
         specs = [(name, dest or str(output)) for name, dest in specs]
+    _one_report_per_destination(specs)
     rules = catalogue.load()
     unknown = [p for p in _ids(select) + _ids(ignore)
                if p.upper() != "ALL" and not any(r.startswith(p.upper()) for r in rules)]
     if unknown:
         raise click.UsageError(f"no rule matches {', '.join(unknown)} (see `ab-lint rules`)")
-    outputs: dict[str | None, list[str]] = {}
+    parts: list[ReportData] = []
     failing = bad_input = crashed = False
+    root = report_root(list(paths)) if len(paths) > 1 else None
     for path in paths:  # a bad PATH is reported and the others are still read
         try:
             result = check_repository(path, Options(
                 config_file, target_phase, _ids(select), _ids(ignore), fail_on,
-                jobs or default_jobs()))
+                jobs or default_jobs(), root))
         except InputError as e:
             click.echo(terminal(f"ab-lint: error: {e}"), err=True)
             bad_input = True
@@ -115,22 +117,36 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
             continue
         failing |= result.failing
         crashed |= result.crashed
+        parts.append(result.data)
+    if parts:  # several PATHs make one document per format, paths from the root they share
+        data = ReportData.merge(parts)
         for name, dest in specs:
-            outputs.setdefault(dest, []).append(
-                _render(name, result.data, dest, color, quiet, statistics, show_facts,
-                        sarif_suppressed))
-    for dest, parts in outputs.items():
-        use_color = dest is None and any(n == "text" for n, d in specs if d is None) and (
-            color == "always" or (color == "auto" and sys.stdout.isatty()
-                                  and not os.environ.get("NO_COLOR")))
-        _write("\n".join(parts) if len(parts) > 1 else parts[0],
-               Path(dest) if dest not in (None, "-") else None, use_color)
+            use_color = dest is None and name == "text" and (
+                color == "always" or (color == "auto" and sys.stdout.isatty()
+                                      and not os.environ.get("NO_COLOR")))
+            _write(_render(name, data, dest, color, quiet, statistics, show_facts,
+                           sarif_suppressed),
+                   Path(dest) if dest not in (None, "-") else None, use_color)
     # A crash is never mistaken for findings, nor hidden by --exit-zero or fail-on never.
     if crashed:
         sys.exit(EXIT_CRASH)
     if bad_input:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+def _one_report_per_destination(specs: list[tuple[str, str | None]]) -> None:
+    """Two reports in one stream or file make neither readable (a JSON document followed by a
+    SARIF one is valid as neither)."""
+    seen: dict[str, str] = {}
+    for name, dest in specs:
+        key = "stdout" if dest in (None, "-") else os.path.abspath(dest)
+        if key in seen:
+            where = "stdout" if key == "stdout" else dest
+            raise click.UsageError(
+                f"--format {seen[key]} and --format {name} would both write to {where}; give "
+                f"each its own file (--format {name}:FILE)")
+        seen[key] = name
 
 
 def _render(name: str, data: ReportData, dest: str | None, color: str, quiet: bool,

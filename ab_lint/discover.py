@@ -248,10 +248,15 @@ def _repository_top(root: Path, shown: Path) -> Path:
     return files.git_top(root) or (shown if root.is_relative_to(shown) else root)
 
 
-def discover(path: Path, diags: Diagnostics | None = None) -> list[Workspace]:
+def discover(path: Path, diags: Diagnostics | None = None,
+             root: Path | None = None) -> list[Workspace]:
+    """`root`: what reported paths are relative to, when not this repository's top (several
+    PATHs in one report share the folder above them all)."""
     shown, roots = find_roots(path)
     diags = diags or Diagnostics(shown)
-    diags.root, diags.scope = files.report_root(shown), shown
+    diags.root = root if root is not None and shown.is_relative_to(root) else (
+        files.report_root(shown))
+    diags.scope = shown
     found = [_workspace(root, only, shown, diags) for root, only in roots]
     readable = [w for w in found if w.targets]
     if not readable and any(w.unread for w in found):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -125,3 +126,49 @@ def test_installed_command_runs() -> None:
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0
     assert json.loads(r.stdout)["targets"][0]["phase"] == 3
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_several_paths_make_one_document(tmp_path: Path, fmt: str) -> None:
+    # two repositories side by side: one document, paths from the folder above both
+    for name in ("phase1-done", "phase2-done"):
+        shutil.copytree(FIXTURES / name, tmp_path / name, symlinks=True)
+    result = run("--format", fmt, "--exit-zero", str(tmp_path / "phase1-done"),
+                 str(tmp_path / "phase2-done"))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)  # one document, not two concatenated
+    if fmt == "json":
+        assert doc["root"] == str(tmp_path.resolve())
+        assert [t["runtime"] for t in doc["targets"]] == ["phase1-done/runtime",
+                                                          "phase2-done/runtime"]
+        paths = {f["path"].split("/")[0] for f in doc["findings"]}
+    else:
+        assert len(doc["runs"]) == 1
+        paths = {loc["physicalLocation"]["artifactLocation"]["uri"].split("/")[0]
+                 for r in doc["runs"][0]["results"] for loc in r["locations"]}
+    assert paths == {"phase1-done", "phase2-done"}
+
+
+def test_a_runtime_two_paths_hold_is_reported_once(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "multi-runtime", repo, symlinks=True)
+    (repo / ".git").mkdir()
+    twice = json.loads(run("--format", "json", "--exit-zero", str(repo),
+                           str(repo / "runtimes/beta")).stdout)
+    once = json.loads(run("--format", "json", "--exit-zero", str(repo)).stdout)
+    assert [t["runtime"] for t in twice["targets"]] == ["runtimes/alpha", "runtimes/beta"]
+    assert twice["findings"] == once["findings"]
+
+
+@pytest.mark.parametrize("args", [
+    ["--format", "json", "--format", "sarif"],
+    ["--format", "json:r.out", "--format", "text:./r.out"],
+    ["--format", "json", "--format", "sarif", "--output", "r.out"],
+])
+def test_two_reports_to_one_destination_are_refused(args: list[str], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(*args, str(FIXTURES / "phase2-done"))
+    assert result.exit_code == 2
+    assert "would both write to" in result.stderr and result.stdout == ""
+    assert not (tmp_path / "r.out").exists()

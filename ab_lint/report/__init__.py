@@ -34,6 +34,25 @@ class ReportData:
         counts["suppressed"] = len(self.suppressed)
         return counts
 
+    @classmethod
+    def merge(cls, parts: list[ReportData]) -> ReportData:
+        """Several PATHs' reports as one document. Their paths are relative to the same root
+        (checking.report_root); a runtime two PATHs both hold is reported once."""
+        if len(parts) == 1:
+            return parts[0]
+        seen: set[str] = set()
+        targets = []
+        for t in (t for p in parts for t in p.targets):
+            if t.runtime_dir not in seen:
+                seen.add(t.runtime_dir)
+                targets.append(t)
+        findings = sorted(dict.fromkeys(f for p in parts for f in p.findings),
+                          key=Finding.sort_key)
+        diagnostics = list(dict.fromkeys(d for p in parts for d in p.diagnostics))
+        sources = {k: v for p in parts for k, v in p.sources.items()}
+        return cls(parts[0].root, targets, findings, diagnostics,
+                   max(p.target_phase for p in parts), sources)
+
     def code_lines(self, f: Finding, before: int = 1, after: int = 1) -> list[tuple[int, str]]:
         data = self.sources.get(f.path or "")
         if data is None or not f.line:
