@@ -12,7 +12,7 @@ from ab_lint import catalogue, files, parallel, suppress
 from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import discover
-from ab_lint.findings import Finding, severity_rank
+from ab_lint.findings import Finding, merge_runtimes, severity_rank
 from ab_lint.lint import run_repository
 from ab_lint.relay import scan
 from ab_lint.report import ReportData
@@ -59,7 +59,7 @@ def check_repository(path: Path, options: Options) -> Result:
                 + checked.findings
                 if not config.ignored_at(f.rule, f.path)]
     marks = suppress.collect(sources)
-    findings = suppress.apply(findings, marks)
+    findings = merge_runtimes(suppress.apply(findings, marks))
     if "AB900" in chosen:
         findings += _unused(marks, rules["AB900"])
     findings.sort(key=Finding.sort_key)

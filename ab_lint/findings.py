@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -31,6 +31,18 @@ class Finding:
     expected: str | None = None
     suppressed: bool = False
     suppression_reason: str = ""
+    # every runtime the finding is about, `target` first: a constant shared by five runtimes
+    # is one finding (one annotation) naming all five
+    targets: tuple[str, ...] = ()
+
+    @property
+    def runtimes(self) -> tuple[str, ...]:
+        return self.targets or ((self.target,) if self.target else ())
+
+    def shared_note(self) -> str:
+        """What a one-line format appends when the finding is about several runtimes."""
+        names = self.runtimes
+        return f" (in {len(names)} runtimes: {', '.join(names)})" if len(names) > 1 else ""
 
     def sort_key(self) -> tuple:
         return (self.target or "", self.phase, self.path or "", self.line or 0,
@@ -45,4 +57,25 @@ class Finding:
             "found": self.found, "expected": self.expected, "gates_phase": self.gates,
             "guide": self.guide, "suppressed": self.suppressed,
             "suppression_reason": self.suppression_reason or None,
+            "targets": list(self.runtimes),
         }
+
+
+def merge_runtimes(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place: the same step, wrong in the same way at the same
+    line, found for several runtimes (a constant of a shared crate, a node serving two
+    runtimes), is one finding listing them. Different values or wording stay apart."""
+    merged: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        if f.target is None or f.path is None or f.line is None:
+            merged.setdefault((id(f),), []).append(f)  # about the repository, or no line
+            continue
+        key = (f.rule, f.severity, f.path, f.line, f.column, f.end_line, f.end_column,
+               f.message, f.fix_hint, f.found, f.expected, f.suppressed, f.gates)
+        merged.setdefault(key, []).append(f)
+    out = []
+    for group in merged.values():
+        names = tuple(sorted({n for f in group for n in f.runtimes}))
+        out.append(replace(group[0], target=names[0], targets=names) if len(names) > 1
+                   else group[0])
+    return out

@@ -101,3 +101,45 @@ def test_local_networks_are_looked_for_in_the_folder_checked_only(tmp_path: Path
     doc = json.loads(_formats(repo / "chain", tmp_path)["json"])
     ab001 = [f["path"] for f in doc["findings"] if f["rule"] == "AB001"]
     assert ab001 == ([] if folder == "other" else ["chain/zombienet.toml"])
+
+
+def _shared_block_time(tmp_path: Path) -> Path:
+    """Two phase-1 runtimes (beta, and gamma a copy of it) whose block time comes from one
+    shared file."""
+    repo = tmp_path / "shared"
+    shutil.copytree(FIXTURES / "multi-runtime", repo, symlinks=True)
+    shutil.copytree(repo / "runtimes/beta", repo / "runtimes/gamma")
+    manifest = repo / "runtimes/gamma/Cargo.toml"
+    manifest.write_text(manifest.read_text().replace('"beta-runtime"', '"gamma-runtime"'))
+    (repo / "common").mkdir()
+    (repo / "common/block_times.rs").write_text(
+        "pub const MILLISECS_PER_BLOCK: u64 = 12_000;\n"
+        "pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;\n")
+    for name in ("beta", "gamma"):
+        lib = repo / f"runtimes/{name}/src/lib.rs"
+        text = lib.read_text()
+        start = text.index("mod block_times {")
+        end = text.index("}\n", start) + 2
+        lib.write_text(text[:start] + '#[path = "../../../common/block_times.rs"]\n'
+                       "mod block_times;\n" + text[end:])
+    return repo
+
+
+def test_one_finding_per_rule_and_place_names_every_runtime(tmp_path: Path) -> None:
+    reports = _formats(_shared_block_time(tmp_path), tmp_path)
+    doc = json.loads(reports["json"])
+    shared = [f for f in doc["findings"] if f["path"] == "common/block_times.rs"]
+    assert [f["rule"] for f in shared] == ["AB303"]  # once, not once per runtime
+    assert shared[0]["targets"] == ["runtimes/beta", "runtimes/gamma"]
+    assert shared[0]["target"] == "runtimes/beta"
+    # elsewhere each runtime keeps its own findings
+    own = {(f["rule"], f["path"]) for f in doc["findings"] if f["target"] == "runtimes/gamma"}
+    assert ("AB302", "runtimes/gamma/src/lib.rs") in own
+    annotations = [a for a in reports["github"].splitlines() if "block_times.rs" in a]
+    assert len(annotations) == 1 and "in 2 runtimes: runtimes/beta, runtimes/gamma" in (
+        annotations[0])
+    sarif = json.loads(reports["sarif"])["runs"][0]["results"]
+    located = [r for r in sarif if r["locations"][0]["physicalLocation"]["artifactLocation"][
+        "uri"] == "common/block_times.rs"]
+    assert len(located) == 1
+    assert located[0]["properties"]["targets"] == ["runtimes/beta", "runtimes/gamma"]

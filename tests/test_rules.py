@@ -119,7 +119,7 @@ def _agrees(targets: list[dict], found: list[dict]) -> list[str]:
         if phase is None:
             continue
         gating = {f["rule"]: f["phase"] for f in found
-                  if f["target"] == t["runtime"] and f["gates_phase"]}
+                  if t["runtime"] in f["targets"] and f["gates_phase"]}
         early = [r for r, p in gating.items() if p <= phase]
         if early:
             problems.append(f"{t['runtime']}: phase {phase} but {early} fire")

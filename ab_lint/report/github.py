@@ -37,8 +37,8 @@ def command(f: Finding) -> str:
             if f.end_column and f.end_line == f.line:
                 props.append(f"endColumn={f.end_column}")
     props.append(f"title={escape_property(display(f'{f.rule} {f.title}'))}")
-    body = escape_data("\n".join(display(part, breaks=True)
-                                  for part in (f.message, f"Fix: {f.fix_hint}", f.guide)))
+    body = escape_data("\n".join(display(part, breaks=True) for part in (
+        f.message + f.shared_note(), f"Fix: {f.fix_hint}", f.guide)))
     return f"::{COMMANDS[f.severity]} {','.join(props)}::{body}"
 
 

@@ -41,9 +41,10 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         "level": LEVELS[f.severity],
         # shown to people by code scanning: plain text, nothing the repository wrote can be
         # a link or a control character there; `properties` keep the exact values
-        "message": {"text": f"{sarif_text(f.message)}\nFix: {sarif_text(f.fix_hint)}"},
-        "properties": {"phase": f.phase, "target": f.target, "found": f.found,
-                       "expected": f.expected},
+        "message": {"text": f"{sarif_text(f.message + f.shared_note())}\n"
+                            f"Fix: {sarif_text(f.fix_hint)}"},
+        "properties": {"phase": f.phase, "target": f.target, "targets": list(f.runtimes),
+                       "found": f.found, "expected": f.expected},
     }
     if f.path:
         # a finding about a whole file is shown at its first line (code scanning places
