@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ab_lint import catalogue, files, parallel, suppress
+from ab_lint import catalogue, files, gating, parallel, suppress
 from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import discover
@@ -43,31 +43,50 @@ def check_repository(path: Path, options: Options) -> Result:
     root = Path(path).resolve()
     config = load_config(root if root.is_dir() else root.parent, options.config_file,
                          set(rules))
-    phase = options.target_phase or config.target_phase or 3
-    chosen = catalogue.select(rules, options.select or config.select,
-                              options.ignore + config.ignore)
+    # Ignored rules run too: a gating step the team waived counts as met (gating.py), and
+    # only their findings are left out.
+    run = catalogue.select(rules, options.select or config.select, ())
+    waiving = [(_matched(rules, options.ignore), "--ignore"),
+               (_matched(rules, config.ignore), f"ignored in {config.source}")]
     diags = Diagnostics(root)
     workspaces = discover(path, diags, options.root)
-    checked = parallel.check(workspaces, diags, chosen, phase, options.jobs)
+    checked = parallel.check(workspaces, diags, run, gating.LAST, options.jobs)
     targets, sources = checked.targets, checked.sources
     scope = diags.scope or diags.root
     relay = scan(scope, diags.relative, diags)
     anchor = diags.relative(scope / "Cargo.toml") if (scope / "Cargo.toml").is_file() else (
         f"{targets[0].runtime_dir}/Cargo.toml" if targets else None)
-    findings = [replace(f, severity=config.severity_of(f.rule, f.severity))
-                for f in run_repository(targets, chosen, phase, relay, anchor)
-                + checked.findings
-                if not config.ignored_at(f.rule, f.path)]
+    kept: list[Finding] = []
+    waived: list[tuple[Finding, str]] = []
+    for f in run_repository(targets, run, gating.LAST, relay, anchor) + checked.findings:
+        f = replace(f, severity=config.severity_of(f.rule, f.severity))
+        why = next((why for ids, why in waiving if f.rule in ids), None) or (
+            f"per-path-ignores in {config.source}" if config.ignored_at(f.rule, f.path)
+            else None)
+        (waived.append((f, why)) if why else kept.append(f))
     marks = suppress.collect(sources)
-    findings = merge_runtimes(suppress.apply(findings, marks))
-    if "AB900" in chosen:
-        findings += _unused(marks, rules["AB900"])
+    kept = suppress.apply(kept, marks)
+    chosen = {t.runtime_dir: options.target_phase
+              or config.target_phase_of(t.runtime_crate, t.runtime_dir) for t in targets}
+    gate_of = gating.gates(targets, kept, waived, chosen)
+    findings = merge_runtimes(gating.apply(kept, gate_of))
+    ignored = set().union(*(ids for ids, _ in waiving))
+    if "AB900" in run and "AB900" not in ignored:
+        # a suppression is judged only by rules that ran in full on every runtime
+        limit = min((g.phase for g in gate_of.values() if g.explicit), default=gating.LAST)
+        ran = {r for r in run - ignored if rules[r].phase <= limit}
+        findings += _unused(marks, rules, ran)
     findings.sort(key=Finding.sort_key)
-    data = ReportData(str(diags.root), targets, findings, diags.items, phase, sources)
+    data = ReportData(str(diags.root), targets, findings, diags.items,
+                      options.target_phase or config.target_phase, sources, gate_of)
     threshold = options.fail_on or config.fail_on or "error"
     failing = threshold != "never" and any(
-        severity_rank(f.severity) >= severity_rank(threshold) for f in data.active)
+        severity_rank(f.severity) >= severity_rank(threshold) for f in data.current)
     return Result(data, failing, checked.crashed)
+
+
+def _matched(rules: dict[str, catalogue.Rule], patterns: tuple[str, ...]) -> set[str]:
+    return set(rules) - catalogue.select(rules, (), patterns) if patterns else set()
 
 
 def report_root(paths: list[Path]) -> Path | None:
@@ -83,10 +102,18 @@ def report_root(paths: list[Path]) -> Path | None:
     return Path(os.path.commonpath(tops)) if tops else None
 
 
-def _unused(marks: list[suppress.Suppression], rule: catalogue.Rule) -> list[Finding]:
-    return [Finding(rule=rule.id, severity=rule.severity, phase=rule.phase, title=rule.title,
-                    message=rule.render("message", "default", {"found": ", ".join(m.ids)}),
-                    fix_hint=rule.render("fix", "default", {}), path=m.path, line=m.line,
-                    column=1, end_line=m.line, end_column=None, target=None, guide=rule.guide,
-                    found=", ".join(m.ids))
-            for m in marks if not m.used]
+def _unused(marks: list[suppress.Suppression], rules: dict[str, catalogue.Rule],
+            ran: set[str]) -> list[Finding]:
+    rule = rules["AB900"]
+    out = []
+    for m in marks:
+        named = {r for r in rules if any(i == "ALL" or r.startswith(i) for i in m.ids)}
+        if m.used or not named <= ran:
+            continue  # a rule it names did not run: it may well suppress something then
+        out.append(Finding(
+            rule=rule.id, severity=rule.severity, phase=rule.phase, title=rule.title,
+            message=rule.render("message", "default", {"found": ", ".join(m.ids)}),
+            fix_hint=rule.render("fix", "default", {}), path=m.path, line=m.line, column=1,
+            end_line=m.line, end_column=None, target=None, guide=rule.guide,
+            found=", ".join(m.ids)))
+    return out

@@ -2,7 +2,7 @@
 Cargo.toml, or ab-lint.toml / .ab-lint.toml / .config/ab-lint.toml at the root, or --config FILE.
 
 Keys (all optional):
-  target-phase = 2
+  target-phase = 2                         # or per runtime: { "dev-runtime" = 2 }
   select = ["AB1", "AB2"]
   ignore = ["AB401"]
   fail-on = "warning"                      # error | warning | info | never
@@ -32,6 +32,8 @@ KEYS = {"target-phase", "select", "ignore", "fail-on", "per-path-ignores", "seve
 class Config:
     source: str | None = None
     target_phase: int | None = None
+    # runtime crate name (or folder, as reports show it) -> its target phase
+    runtime_phases: dict[str, int] = field(default_factory=dict)
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str | None = None
@@ -43,6 +45,10 @@ class Config:
             return False
         return any(fnmatch(path, pattern) and any(rule.startswith(p) for p in ids)
                    for pattern, ids in self.per_path_ignores.items())
+
+    def target_phase_of(self, crate: str, folder: str) -> int | None:
+        return self.runtime_phases.get(crate, self.runtime_phases.get(folder,
+                                                                       self.target_phase))
 
     def severity_of(self, rule: str, default: str) -> str:
         best = ""
@@ -100,9 +106,11 @@ def _validate(data: Any, where: str, rule_ids: set[str]) -> Config:
     config = Config(source=where)
     if "target-phase" in data:
         value = data["target-phase"]
-        if value not in (1, 2, 3) or isinstance(value, bool):
-            raise InputError(f"{where}: target-phase must be 1, 2 or 3, not {value!r}")
-        config.target_phase = value
+        if isinstance(value, dict):  # per runtime: { "dev-runtime" = 2, "runtimes/kusama" = 3 }
+            config.runtime_phases = {str(k): _phase(v, f"{where}: target-phase.{k}")
+                                     for k, v in value.items()}
+        else:
+            config.target_phase = _phase(value, f"{where}: target-phase")
     for key in ("select", "ignore"):
         if key in data:
             setattr(config, key, _ids(data[key], f"{where}: {key}", rule_ids))
@@ -126,6 +134,13 @@ def _validate(data: Any, where: str, rule_ids: set[str]) -> Config:
                              f"not {value!r}")
         config.severity[rule.upper()] = value
     return config
+
+
+def _phase(value: Any, where: str) -> int:
+    if value not in (1, 2, 3) or isinstance(value, bool):
+        raise InputError(f"{where} must be 1, 2 or 3 (or a table of runtime = phase), "
+                         f"not {value!r}")
+    return value
 
 
 def _ids(value: Any, where: str, rule_ids: set[str]) -> tuple[str, ...]:

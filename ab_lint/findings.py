@@ -34,6 +34,9 @@ class Finding:
     # every runtime the finding is about, `target` first: a constant shared by five runtimes
     # is one finding (one annotation) naming all five
     targets: tuple[str, ...] = ()
+    # a step of a phase after the one the runtime is gated on: reported, never failing the run
+    later: bool = False
+    now: bool = False  # wrong today whatever the phase: never a later step (checks.Hit.now)
 
     @property
     def runtimes(self) -> tuple[str, ...]:
@@ -57,7 +60,7 @@ class Finding:
             "found": self.found, "expected": self.expected, "gates_phase": self.gates,
             "guide": self.guide, "suppressed": self.suppressed,
             "suppression_reason": self.suppression_reason or None,
-            "targets": list(self.runtimes),
+            "targets": list(self.runtimes), "later_step": self.later,
         }
 
 
@@ -71,7 +74,7 @@ def merge_runtimes(findings: list[Finding]) -> list[Finding]:
             merged.setdefault((id(f),), []).append(f)  # about the repository, or no line
             continue
         key = (f.rule, f.severity, f.path, f.line, f.column, f.end_line, f.end_column,
-               f.message, f.fix_hint, f.found, f.expected, f.suppressed, f.gates)
+               f.message, f.fix_hint, f.found, f.expected, f.suppressed, f.gates, f.later)
         merged.setdefault(key, []).append(f)
     out = []
     for group in merged.values():

@@ -79,4 +79,4 @@ def _finding(rule: catalogue.Rule, hit: Hit, t: TargetFacts | None,
         column=loc.column if loc else None, end_line=loc.end_line if loc else None,
         end_column=loc.end_column if loc else None,
         target=t.runtime_dir if t else None, gates=rule.gates and severity != "info",
-        guide=rule.guide, found=_show(hit.found), expected=_show(hit.expected))
+        guide=rule.guide, found=_show(hit.found), expected=_show(hit.expected), now=hit.now)

@@ -84,8 +84,10 @@ def test_json_findings_and_summary() -> None:
     assert set(f) >= {"rule", "severity", "phase", "message", "path", "line", "column",
                       "end_line", "end_column", "fix_hint", "target"}
     assert (f["path"], f["line"], f["target"]) == ("runtime/src/lib.rs", 107, "runtime")
-    assert doc["summary"]["errors"] == sum(1 for x in doc["findings"]
-                                           if x["severity"] == "error")
+    assert doc["summary"]["errors"] == sum(
+        1 for x in doc["findings"] if x["severity"] == "error" and not x["later_step"]
+        and not x["suppressed"])
+    assert doc["summary"]["later_steps"] == sum(1 for x in doc["findings"] if x["later_step"])
 
 
 def test_rules_lists_the_catalogue() -> None:

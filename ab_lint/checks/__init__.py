@@ -27,6 +27,9 @@ class Hit:
     expected: object = None
     severity: str | None = None  # when the variant is milder or harsher than the rule's default
     data: dict[str, Any] = field(default_factory=dict)
+    # wrong today, whatever phase the runtime is at (a value that stalls the chain on its
+    # release now): never deferred as a step of a later phase
+    now: bool = False
 
 
 def _registrar(table: dict[str, Callable]) -> Callable[[str], Callable[[Callable], Callable]]:

@@ -37,6 +37,7 @@ def allow_multiple_blocks(t: TargetFacts) -> Iterator[Hit]:
     else:
         variant = "default"
     yield Hit(loc, variant, found=t.value("allow_multiple_blocks_per_slot"), expected=True,
+              now=variant in ("stall", "breaks"),
               data={"sdk": sdk, "velocity": velocity, "capacity": capacity,
                     "hidden": _off_by_default(t, "pallet_aura", "AllowMultipleBlocksPerSlot"),
                     "features": _features(t)})

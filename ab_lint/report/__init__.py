@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ab_lint.diagnostics import Diagnostic
 from ab_lint.facts import TargetFacts
 from ab_lint.findings import Finding
+from ab_lint.gating import Gate
 
 FORMATS = ("text", "json", "sarif", "github", "markdown", "html")
 
@@ -17,8 +18,14 @@ class ReportData:
     targets: list[TargetFacts]
     findings: list[Finding]  # suppressed ones included, marked
     diagnostics: list[Diagnostic]
-    target_phase: int = 3
+    target_phase: int | None = None  # set by the user for every runtime; None: per runtime
     sources: dict[str, bytes] = field(default_factory=dict)
+    gates: dict[str, Gate] = field(default_factory=dict)  # runtime dir -> its gate
+
+    @property
+    def current(self) -> list[Finding]:
+        """The findings that count: not suppressed, not a step of a later phase."""
+        return [f for f in self.findings if not f.suppressed and not f.later]
 
     @property
     def active(self) -> list[Finding]:
@@ -28,9 +35,14 @@ class ReportData:
     def suppressed(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed]
 
+    @property
+    def later(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed and f.later]
+
     def counts(self) -> dict[str, int]:
-        counts = {s: sum(1 for f in self.active if f.severity == s)
+        counts = {s: sum(1 for f in self.current if f.severity == s)
                   for s in ("error", "warning", "info")}
+        counts["later"] = len(self.later)
         counts["suppressed"] = len(self.suppressed)
         return counts
 
@@ -50,8 +62,10 @@ class ReportData:
                           key=Finding.sort_key)
         diagnostics = list(dict.fromkeys(d for p in parts for d in p.diagnostics))
         sources = {k: v for p in parts for k, v in p.sources.items()}
+        phases = {p.target_phase for p in parts}
         return cls(parts[0].root, targets, findings, diagnostics,
-                   max(p.target_phase for p in parts), sources)
+                   phases.pop() if len(phases) == 1 else None, sources,
+                   {k: v for p in parts for k, v in p.gates.items()})
 
     def code_lines(self, f: Finding, before: int = 1, after: int = 1) -> list[tuple[int, str]]:
         data = self.sources.get(f.path or "")

@@ -43,7 +43,9 @@ def command(f: Finding) -> str:
 
 
 def render(data: ReportData) -> str:
-    ordered = sorted(data.active, key=lambda f: (-severity_rank(f.severity), f.sort_key()))
+    # later steps are not annotated: a line marked now for an edit due after the next
+    # release would be noise on the pull request; they are counted, and listed elsewhere
+    ordered = sorted(data.current, key=lambda f: (-severity_rank(f.severity), f.sort_key()))
     shown: dict[str, int] = dict.fromkeys(COMMANDS, 0)
     lines, left_out = [], 0
     for f in ordered:
@@ -55,6 +57,10 @@ def render(data: ReportData) -> str:
     if left_out:
         lines.append(f"::notice title=ab-lint::{left_out} more findings are not annotated "
                      "(GitHub shows 10 per severity); see the job summary or the SARIF report")
+    later = len(data.later)
+    if later:
+        lines.append(f"::notice title=ab-lint::{later} later steps (of phases after the one "
+                     "each runtime is held to) are not annotated; see the job summary")
     suppressed = len(data.suppressed)
     if suppressed:
         lines.append(f"::notice title=ab-lint::{suppressed} findings suppressed by "

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ab_lint.facts import TargetFacts
+from ab_lint.gating import Gate
 from ab_lint.model import Located
 from ab_lint.report import ReportData
 from ab_lint.sanitize import json_guard
@@ -18,7 +19,17 @@ def _location(loc: Located) -> dict[str, Any] | None:
             "end_line": loc.end_line, "end_column": loc.end_column}
 
 
-def target_json(t: TargetFacts) -> dict[str, Any]:
+def _gate(gate: Gate | None) -> dict[str, Any]:
+    """`phase` is LABELS.md's, from the facts alone; `reached` counts the gating steps the
+    team waived as met, and `gated_on` is the phase whose steps fail the run."""
+    if gate is None:
+        return {}
+    return {"reached": gate.reached, "gated_on": gate.phase,
+            "waived": [{"rule": w.rule, "phase": w.phase, "reason": w.reason}
+                       for w in gate.waived]}
+
+
+def target_json(t: TargetFacts, gate: Gate | None = None) -> dict[str, Any]:
     node = None if t.node_facts is None else {k: v.value for k, v in t.node_facts.items()}
     locations = {k: _location(v) for k, v in t.facts.items() if v.path}
     if t.node_facts:
@@ -31,22 +42,24 @@ def target_json(t: TargetFacts) -> dict[str, Any]:
         "facts": {k: v.value for k, v in t.facts.items()},
         "node_facts": node,
         "locations": locations,
+        **_gate(gate),
     }
 
 
 def summary(data: ReportData) -> dict[str, Any]:
     counts = data.counts()
     by_rule: dict[str, int] = {}
-    for f in data.active:
+    for f in data.current:
         by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
     return {
         "targets": len(data.targets),
         "phases": {t.runtime_dir: t.phase for t in data.targets},
         "target_phase": data.target_phase,
-        "findings": len(data.active),
+        "findings": len(data.current),
         "errors": counts["error"],
         "warnings": counts["warning"],
         "info": counts["info"],
+        "later_steps": counts["later"],
         "suppressed": counts["suppressed"],
         "by_rule": dict(sorted(by_rule.items())),
         "diagnostics": len(data.diagnostics),
@@ -57,7 +70,7 @@ def render(data: ReportData) -> str:
     doc = {
         "version": 1,
         "root": data.root,
-        "targets": [target_json(t) for t in data.targets],
+        "targets": [target_json(t, data.gates.get(t.runtime_dir)) for t in data.targets],
         "findings": [f.as_json() for f in data.findings],
         "summary": summary(data),
         "diagnostics": [{"path": d.path, "line": d.line, "message": d.message}

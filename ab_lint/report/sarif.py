@@ -38,13 +38,14 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index,
-        "level": LEVELS[f.severity],
+        # a later step is a known gap, not a problem yet: a note, whatever the rule's level
+        "level": "note" if f.later else LEVELS[f.severity],
         # shown to people by code scanning: plain text, nothing the repository wrote can be
         # a link or a control character there; `properties` keep the exact values
         "message": {"text": f"{sarif_text(f.message + f.shared_note())}\n"
                             f"Fix: {sarif_text(f.fix_hint)}"},
         "properties": {"phase": f.phase, "target": f.target, "targets": list(f.runtimes),
-                       "found": f.found, "expected": f.expected},
+                       "found": f.found, "expected": f.expected, "laterStep": f.later},
     }
     if f.path:
         # a finding about a whole file is shown at its first line (code scanning places

@@ -73,6 +73,19 @@ def _progress(phase: int | None) -> str:
     return f"phase {phase}/3 [{'#' * phase}{'.' * (3 - phase)}]"
 
 
+def waivers(data: ReportData, t: TargetFacts) -> str:
+    """`(AB105 waived: reason)`: the gating steps counted as met for the phase shown."""
+    gate = data.gates.get(t.runtime_dir)
+    if gate is None or not gate.waived:
+        return ""
+    return " (" + "; ".join(f"{w.rule} waived: {display(w.reason)}" for w in gate.waived) + ")"
+
+
+def reached(data: ReportData, t: TargetFacts) -> int | None:
+    gate = data.gates.get(t.runtime_dir)
+    return gate.reached if gate is not None else t.phase
+
+
 def render(data: ReportData, style: Style = _plain, quiet: bool = False,
            show_facts: bool = False, statistics: bool = False) -> str:
     targets, findings, sources = data.targets, data.active, data.sources
@@ -83,27 +96,36 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
     for t in targets:
         mine = by_target.get(t.runtime_dir, [])
         node = display(t.node_dir) if t.node_dir else "none (omni-node)"
-        reached = PHASES.get(t.phase or 0, "phase 1 not complete") if t.phase else (
-            "phase 1 not complete" if t.phase == 0 else "")
+        phase_now = reached(data, t)
+        said = PHASES.get(phase_now or 0, "phase 1 not complete") if phase_now else (
+            "phase 1 not complete" if phase_now == 0 else "")
         head = (f"{style(display(t.runtime_dir), bold=True)} ({display(t.runtime_crate)}), "
                 f"node: {node}")
         lines.append(head)
-        lines.append(f"  {_progress(t.phase)}" + (f"  {reached}" if reached else ""))
+        lines.append(f"  {_progress(phase_now)}" + (f"  {said}" if said else "")
+                     + waivers(data, t))
         if show_facts:
             lines.extend(_facts(t))
-        if t.phase is not None and t.phase < 3:
-            steps = [f for f in mine if f.gates and f.phase == t.phase + 1]
+        if phase_now is not None and phase_now < 3:
+            steps = [f for f in mine if f.gates and f.phase == phase_now + 1]
             if steps:
-                lines.append(f"  next steps to phase {t.phase + 1} ({PHASES[t.phase + 1]}):")
+                lines.append(f"  next steps to phase {phase_now + 1} "
+                             f"({PHASES[phase_now + 1]}):")
                 for i, f in enumerate(steps, 1):
                     where = _where(f.path, f.line)
                     lines.append(f"    {i}. {f.rule} {f.title}" + (f"  ({where})" if where else ""))
         for phase in (1, 2, 3):
-            group = [f for f in mine if f.phase == phase]
+            group = [f for f in mine if f.phase == phase and not f.later]
             if group:
                 lines.append("")
                 lines.append(f"  phase {phase}: {PHASES[phase]}")
                 lines.extend(_findings(group, sources, style, quiet))
+        later = [f for f in mine if f.later]
+        if later:
+            lines.append("")
+            lines.append(f"  later steps, once phase {min(f.phase for f in later) - 1} is "
+                         "live (they do not fail the run):")
+            lines.extend(_findings(later, sources, style, quiet))
         lines.append("")
     repository = by_target.get(None, [])
     if repository:
@@ -149,11 +171,13 @@ def _findings(group: list[Finding], sources: dict[str, bytes], style: Style,
 def summary_line(data: ReportData) -> str:
     counts = data.counts()
     phases = ", ".join(f"{display(t.runtime_dir)} "
-                       f"{'n/a' if t.phase is None else f'{t.phase}/3'}" for t in data.targets)
+                       f"{'n/a' if (p := reached(data, t)) is None else f'{p}/3'}"
+                       for t in data.targets)
     noun = "runtime" if len(data.targets) == 1 else "runtimes"
     suppressed = f", {counts['suppressed']} suppressed" if counts["suppressed"] else ""
+    later = f", {counts['later']} later steps" if counts["later"] else ""
     return (f"{len(data.targets)} {noun} ({phases}): {counts['error']} errors, "
-            f"{counts['warning']} warnings, {counts['info']} info{suppressed}")
+            f"{counts['warning']} warnings, {counts['info']} info{later}{suppressed}")
 
 
 def _facts(t: TargetFacts) -> list[str]:
