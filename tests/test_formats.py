@@ -162,7 +162,24 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 def test_statistics() -> None:
     text = out("--statistics", "--color", "never", str(FIXTURES / "phase2-done"))
-    assert "    1  AB301  error    AllowMultipleBlocksPerSlot is true" in text
+    assert "    1  AB301  error    AllowMultipleBlocksPerSlot is not true" in text
+
+
+def test_titles_say_what_is_wrong_in_annotations_sarif_and_statistics() -> None:
+    from ab_lint import catalogue
+
+    rules = catalogue.load()
+    tree = str(FIXTURES / "phase2-done")
+    assert rules["AB305"].title == "pallet_timestamp's MinimumPeriod is not 0"
+    annotations = out("--format", "github", tree)
+    assert "title=AB305 pallet_timestamp's MinimumPeriod is not 0::" in annotations
+    driver = json.loads(out("--format", "sarif", tree))["runs"][0]["tool"]["driver"]
+    assert {r["id"]: r["shortDescription"]["text"] for r in driver["rules"]} == {
+        r.id: r.title for r in rules.values()}
+    stats = out("--statistics", "--color", "never", tree)
+    assert "AB305  error    pallet_timestamp's MinimumPeriod is not 0" in stats
+    # an annotation's title is one short line
+    assert all(len(r.title) <= 90 and not r.title.endswith(".") for r in rules.values())
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium not installed")
