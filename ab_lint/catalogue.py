@@ -1,11 +1,13 @@
 """The rule catalogue: one TOML file per rule in `rules/`, rendered with Jinja.
 
 A rule's file holds its id, title, phase, severity, guide link, message and fix-hint templates
-(one per variant of what went wrong), the panic a user would see, and the `explain` text.
+(one per variant of what went wrong), the panic a user would see, the guide step it checks, and
+the `explain` text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -14,6 +16,9 @@ from typing import Any
 
 import jinja2
 import rtoml
+
+# `step` is the guide's numbering, phase.step and a sub-step letter: "1.7a"
+_STEP = re.compile(r"(\d+)\.(\d+)([a-z]?)")
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
@@ -35,6 +40,18 @@ class Rule:
     fix: dict[str, str]
     panic: str = ""
     explain: dict[str, str] = field(default_factory=dict)
+    step: str = ""  # the guide step it checks, or sits beside; "" for none
+
+    @property
+    def order(self) -> tuple[int, int, str, str]:
+        """Where the rule's edit comes in the guide: the order of next steps in every report.
+
+        The guide's numbering, not the rule id, decides (AB109's dependency, step 1.7a, comes
+        before AB108's runtime API, 1.7c); rules outside the guide come last."""
+        match = _STEP.fullmatch(self.step)
+        if match is None:
+            return (99, 0, "", self.id)
+        return (int(match[1]), int(match[2]), match[3], self.id)
 
     def render(self, kind: str, variant: str, values: dict[str, Any]) -> str:
         templates = self.message if kind == "message" else self.fix
@@ -72,11 +89,20 @@ def load() -> dict[str, Rule]:
             severity=data["severity"], guide=data["guide"], gates=bool(data.get("gates")),
             message=_variants(data["message"]), fix=_variants(data["fix"]),
             panic=data.get("panic", ""), explain=dict(data.get("explain", {})),
+            step=str(data.get("step", "")),
         )
         if rule.id != path.stem:
             raise ValueError(f"{path.name} declares id {rule.id}")
+        if rule.step and not _STEP.fullmatch(rule.step):
+            raise ValueError(f"{path.name}: step {rule.step!r} is not phase.step, e.g. 1.7a")
         rules[rule.id] = rule
     return rules
+
+
+def guide_order(rule_id: str) -> tuple[int, int, str, str]:
+    """`Rule.order` by id; an id outside the catalogue sorts last."""
+    rule = load().get(rule_id)
+    return rule.order if rule is not None else (99, 0, "", rule_id)
 
 
 def select(rules: dict[str, Rule], select: tuple[str, ...],

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+
+from ab_lint import catalogue
+from ab_lint.findings import Finding
+from ab_lint.report import ReportData
 
 from conftest import FIXTURES, run
 
@@ -40,6 +46,44 @@ def test_next_steps_name_the_next_phase() -> None:
     out = run("--color", "never", str(FIXTURES / "phase1-done")).stdout
     assert "next steps to phase 2" in out
     assert "AB202" in out.split("next steps")[1].split("\n\n")[0]
+
+
+def _next_steps(out: str) -> list[str]:
+    return re.findall(r"^    \d+\. (AB\d+) ", out.split("next steps")[1].split("\n\n")[0], re.M)
+
+
+def test_next_steps_follow_the_guide_not_rule_ids_or_files() -> None:
+    # the guide adds the cumulus-primitives-aura dependency (AB109, step 1.7a) before the
+    # runtime API that needs it (AB108, 1.7c), and edits lib.rs's hook before Cargo.toml
+    out = run("--color", "never", str(FIXTURES / "legacy-2023")).stdout
+    assert _next_steps(out) == ["AB104", "AB105", "AB109", "AB108", "AB111"]
+
+
+def test_the_guide_order_is_defined_once_in_the_catalogue() -> None:
+    rules = catalogue.load()
+    gating = [r for r in rules.values() if r.gates]
+    assert all(r.step.startswith(f"{r.phase}.") for r in gating)  # a step of its own phase
+    phase1 = sorted((r for r in gating if r.phase == 1), key=lambda r: r.order)
+    assert [r.id for r in phase1] == ["AB102", "AB104", "AB105", "AB109", "AB110", "AB108",
+                                      "AB111"]
+    assert catalogue.guide_order("AB999") > rules["AB305"].order  # unknown ids last
+
+
+def _step(rule: str, path: str, line: int) -> Finding:
+    return Finding(rule=rule, severity="error", phase=1, title="t", message="m", fix_hint="f",
+                   path=path, line=line, column=1, end_line=line, end_column=2,
+                   target="runtime", gates=True)
+
+
+def test_next_steps_are_sorted_by_guide_step_then_place() -> None:
+    # a runtime at phase 0: all ReportData reads of a target for its next steps
+    target = SimpleNamespace(runtime_dir="runtime", phase=0)
+    found = [_step("AB111", "runtime/src/lib.rs", 1), _step("AB108", "runtime/src/apis.rs", 9),
+             _step("AB104", "runtime/src/lib.rs", 50), _step("AB104", "runtime/src/lib.rs", 7),
+             _step("AB109", "runtime/Cargo.toml", 3)]
+    data = ReportData("/", [target], found, [])
+    assert [(f.rule, f.line) for f in data.next_steps(target)] == [
+        ("AB104", 7), ("AB104", 50), ("AB109", 3), ("AB108", 9), ("AB111", 1)]
 
 
 def test_exit_codes() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ab_lint.catalogue import guide_order
 from ab_lint.diagnostics import Diagnostic
 from ab_lint.facts import TargetFacts
 from ab_lint.findings import Finding
@@ -66,6 +67,22 @@ class ReportData:
         return cls(parts[0].root, targets, findings, diagnostics,
                    phases.pop() if len(phases) == 1 else None, sources,
                    {k: v for p in parts for k, v in p.gates.items()})
+
+    def reached(self, t: TargetFacts) -> int | None:
+        """The phase shown for a runtime: its waived gating steps counted as met."""
+        gate = self.gates.get(t.runtime_dir)
+        return gate.reached if gate is not None else t.phase
+
+    def next_steps(self, t: TargetFacts) -> list[Finding]:
+        """What stands between a runtime and its next phase: the gating findings of that phase,
+        in the order the guide makes the edits (rules/*.toml `step`), then by place."""
+        phase = self.reached(t)
+        if phase is None or phase >= 3:
+            return []
+        steps = [f for f in self.current
+                 if t.runtime_dir in f.runtimes and f.gates and f.phase == phase + 1]
+        return sorted(steps, key=lambda f: (guide_order(f.rule), f.path or "", f.line or 0,
+                                            f.column or 0))
 
     def code_lines(self, f: Finding, before: int = 1, after: int = 1) -> list[tuple[int, str]]:
         data = self.sources.get(f.path or "")

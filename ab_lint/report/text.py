@@ -81,10 +81,6 @@ def waivers(data: ReportData, t: TargetFacts) -> str:
     return " (" + "; ".join(f"{w.rule} waived: {display(w.reason)}" for w in gate.waived) + ")"
 
 
-def reached(data: ReportData, t: TargetFacts) -> int | None:
-    gate = data.gates.get(t.runtime_dir)
-    return gate.reached if gate is not None else t.phase
-
 
 def render(data: ReportData, style: Style = _plain, quiet: bool = False,
            show_facts: bool = False, statistics: bool = False) -> str:
@@ -96,7 +92,7 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
     for t in targets:
         mine = by_target.get(t.runtime_dir, [])
         node = display(t.node_dir) if t.node_dir else "none (omni-node)"
-        phase_now = reached(data, t)
+        phase_now = data.reached(t)
         said = PHASES.get(phase_now or 0, "phase 1 not complete") if phase_now else (
             "phase 1 not complete" if phase_now == 0 else "")
         head = (f"{style(display(t.runtime_dir), bold=True)} ({display(t.runtime_crate)}), "
@@ -106,14 +102,12 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
                      + waivers(data, t))
         if show_facts:
             lines.extend(_facts(t))
-        if phase_now is not None and phase_now < 3:
-            steps = [f for f in mine if f.gates and f.phase == phase_now + 1]
-            if steps:
-                lines.append(f"  next steps to phase {phase_now + 1} "
-                             f"({PHASES[phase_now + 1]}):")
-                for i, f in enumerate(steps, 1):
-                    where = _where(f.path, f.line)
-                    lines.append(f"    {i}. {f.rule} {f.title}" + (f"  ({where})" if where else ""))
+        steps = data.next_steps(t)
+        if steps and phase_now is not None:
+            lines.append(f"  next steps to phase {phase_now + 1} ({PHASES[phase_now + 1]}):")
+            for i, f in enumerate(steps, 1):
+                where = _where(f.path, f.line)
+                lines.append(f"    {i}. {f.rule} {f.title}" + (f"  ({where})" if where else ""))
         for phase in (1, 2, 3):
             group = [f for f in mine if f.phase == phase and not f.later]
             if group:
@@ -171,7 +165,7 @@ def _findings(group: list[Finding], sources: dict[str, bytes], style: Style,
 def summary_line(data: ReportData) -> str:
     counts = data.counts()
     phases = ", ".join(f"{display(t.runtime_dir)} "
-                       f"{'n/a' if (p := reached(data, t)) is None else f'{p}/3'}"
+                       f"{'n/a' if (p := data.reached(t)) is None else f'{p}/3'}"
                        for t in data.targets)
     noun = "runtime" if len(data.targets) == 1 else "runtimes"
     suppressed = f", {counts['suppressed']} suppressed" if counts["suppressed"] else ""
