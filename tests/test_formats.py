@@ -196,3 +196,20 @@ def test_html_renders_in_a_real_browser(tmp_path: Path) -> None:
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 50_000  # a page of text and colour, not a blank screen
+
+
+def test_github_notices_count_in_the_right_number() -> None:
+    from ab_lint.report import ReportData
+    from ab_lint.report.github import render
+
+    def finding(i: int, suppressed: bool = False) -> Finding:
+        return Finding(rule="AB301", severity="error", phase=3, title="t", message=f"m{i}",
+                       fix_hint="f", path="a.rs", line=i, column=1, end_line=i, end_column=2,
+                       target="rt", suppressed=suppressed)
+
+    one_over = render(ReportData("/", [], [finding(i) for i in range(1, 12)]
+                                 + [finding(99, suppressed=True)], []))
+    assert "::notice title=ab-lint::1 more finding is not annotated" in one_over
+    assert "::notice title=ab-lint::1 finding suppressed by" in one_over
+    two_over = render(ReportData("/", [], [finding(i) for i in range(1, 13)], []))
+    assert "::notice title=ab-lint::2 more findings are not annotated" in two_over

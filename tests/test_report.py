@@ -44,12 +44,12 @@ def test_colour_only_when_asked_or_on_a_terminal() -> None:
 
 def test_next_steps_name_the_next_phase() -> None:
     out = run("--color", "never", str(FIXTURES / "phase1-done")).stdout
-    assert "next steps to phase 2" in out
-    assert "AB202" in out.split("next steps")[1].split("\n\n")[0]
+    assert "next step to phase 2" in out
+    assert _next_steps(out) == ["AB202"]
 
 
 def _next_steps(out: str) -> list[str]:
-    return re.findall(r"^    \d+\. (AB\d+) ", out.split("next steps")[1].split("\n\n")[0], re.M)
+    return re.findall(r"^    \d+\. (AB\d+) ", out.split("next step")[1].split("\n\n")[0], re.M)
 
 
 def test_next_steps_follow_the_guide_not_rule_ids_or_files() -> None:
@@ -144,3 +144,32 @@ def test_rules_lists_the_catalogue() -> None:
 def test_explain_unknown_rule() -> None:
     result = run("explain", "AB999")
     assert result.exit_code == 2 and "no rule AB999" in result.stderr
+
+
+def test_counts_are_singular_or_plural() -> None:
+    from ab_lint.report import plural, tally
+
+    assert [plural(n, "finding") for n in (0, 1, 2)] == ["0 findings", "1 finding", "2 findings"]
+    assert tally({"error": 1, "warning": 2, "info": 1, "suppressed": 0}) == (
+        "1 error, 2 warnings, 1 info")
+    assert tally({"error": 0, "warning": 1, "info": 3, "suppressed": 1}) == (
+        "0 errors, 1 warning, 3 info, 1 suppressed")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_every_summary_counts_in_the_right_number(fmt: str) -> None:
+    one = run("--format", fmt, "--select", "AB305", "--color", "never",
+              str(FIXTURES / "failures/astar-1481-minimum-period")).stdout
+    assert "1 error, 0 warnings, 0 info" in one and "1 errors" not in one
+    two = run("--format", fmt, "--select", "AB204,AB304", "--color", "never",
+              str(FIXTURES / "phase2-done")).stdout
+    assert "0 errors, 2 warnings, 0 info" in two
+
+
+def test_text_says_runtime_and_step_in_the_singular() -> None:
+    out = run("--color", "never", str(FIXTURES / "phase1-done")).stdout
+    assert "next step to phase 2 (node on the lookahead collator):" in out
+    assert out.splitlines()[-1] == "1 runtime (runtime 1/3): 1 error, 1 warning, 0 info, 6 later steps"
+    several = run("--color", "never", str(FIXTURES / "multi-runtime")).stdout
+    assert several.splitlines()[-1].startswith("2 runtimes (")
+    assert "next steps to phase 3" in several

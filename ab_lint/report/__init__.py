@@ -13,6 +13,22 @@ from ab_lint.gating import Gate
 FORMATS = ("text", "json", "sarif", "github", "markdown", "html")
 
 
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 error`, `2 errors`, `0 errors`; `nouns` where adding an s is wrong (`info`)."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def tally(counts: dict[str, int]) -> str:
+    """The findings by severity, as every report's summary says them."""
+    parts = [plural(counts["error"], "error"), plural(counts["warning"], "warning"),
+             plural(counts["info"], "info", "info")]
+    if counts.get("later"):
+        parts.append(plural(counts["later"], "later step"))
+    if counts.get("suppressed"):
+        parts.append(f"{counts['suppressed']} suppressed")
+    return ", ".join(parts)
+
+
 @dataclass
 class ReportData:
     root: str

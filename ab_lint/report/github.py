@@ -8,7 +8,7 @@ have everything).
 from __future__ import annotations
 
 from ab_lint.findings import Finding, severity_rank
-from ab_lint.report import ReportData
+from ab_lint.report import ReportData, plural
 from ab_lint.sanitize import display, github_data, github_property
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -55,15 +55,19 @@ def render(data: ReportData) -> str:
         shown[f.severity] += 1
         lines.append(command(f))
     if left_out:
-        lines.append(f"::notice title=ab-lint::{left_out} more findings are not annotated "
-                     "(GitHub shows 10 per severity); see the job summary or the SARIF report")
+        verb = "is" if left_out == 1 else "are"
+        lines.append(f"::notice title=ab-lint::{plural(left_out, 'more finding')} {verb} not "
+                     "annotated (GitHub shows 10 per severity); see the job summary or the SARIF "
+                     "report")
     later = len(data.later)
     if later:
-        lines.append(f"::notice title=ab-lint::{later} later steps (of phases after the one "
-                     "each runtime is held to) are not annotated; see the job summary")
+        verb = "is" if later == 1 else "are"
+        lines.append(f"::notice title=ab-lint::{plural(later, 'later step')} (of phases after "
+                     f"the one each runtime is held to) {verb} not annotated; see the job "
+                     "summary")
     suppressed = len(data.suppressed)
     if suppressed:
-        lines.append(f"::notice title=ab-lint::{suppressed} findings suppressed by "
+        lines.append(f"::notice title=ab-lint::{plural(suppressed, 'finding')} suppressed by "
                      "`ab-lint: allow(...)` comments (listed in the JSON report, and in SARIF with "
                      "--sarif-suppressed)")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 import markupsafe
 
-from ab_lint.report import ReportData
+from ab_lint.report import ReportData, tally
 from ab_lint.report.text import PHASES
 from ab_lint.sanitize import display, guard_lines, safe_url
 
@@ -26,6 +26,6 @@ _ENV.filters["url"] = safe_url
 
 def render(data: ReportData) -> str:
     page = _ENV.get_template("report.html.j2").render(
-        root=data.root, targets=data.targets, findings=data.active, counts=data.counts(),
+        root=data.root, targets=data.targets, findings=data.active, summary=tally(data.counts()),
         phases=PHASES, code=lambda f: data.code_lines(f, 1, 1))
     return guard_lines(page, colon="&#58;", hash_="&#35;")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import jinja2
 
-from ab_lint.report import ReportData
+from ab_lint.report import ReportData, tally
 from ab_lint.report.text import PHASES
 from ab_lint.sanitize import guard_lines, markdown_code, markdown_message, markdown_text
 
@@ -26,7 +26,7 @@ def render(data: ReportData) -> str:
     warnings = {t.runtime_dir: sum(1 for f in active if f.target == t.runtime_dir
                                    and f.severity == "warning") for t in data.targets}
     text = _ENV.get_template("report.md.j2").render(
-        targets=data.targets, findings=active, counts=data.counts(), errors=errors,
+        targets=data.targets, findings=active, summary=tally(data.counts()), errors=errors,
         warnings=warnings, phases=PHASES)
     # no line can start with repository text; this holds it should a template change
     return guard_lines(text.rstrip() + "\n", colon="&#58;", hash_="&#35;")

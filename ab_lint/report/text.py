@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ab_lint.facts import NODE_FACTS, RUNTIME_FACTS, TargetFacts
 from ab_lint.findings import Finding
-from ab_lint.report import ReportData
+from ab_lint.report import ReportData, plural, tally
 from ab_lint.sanitize import display, guard_lines
 
 PHASES = {1: "runtime prepared", 2: "node on the lookahead collator", 3: "async backing active"}
@@ -104,7 +104,8 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
             lines.extend(_facts(t))
         steps = data.next_steps(t)
         if steps and phase_now is not None:
-            lines.append(f"  next steps to phase {phase_now + 1} ({PHASES[phase_now + 1]}):")
+            noun = "next step" if len(steps) == 1 else "next steps"
+            lines.append(f"  {noun} to phase {phase_now + 1} ({PHASES[phase_now + 1]}):")
             for i, f in enumerate(steps, 1):
                 where = _where(f.path, f.line)
                 lines.append(f"    {i}. {f.rule} {f.title}" + (f"  ({where})" if where else ""))
@@ -167,11 +168,7 @@ def summary_line(data: ReportData) -> str:
     phases = ", ".join(f"{display(t.runtime_dir)} "
                        f"{'n/a' if (p := data.reached(t)) is None else f'{p}/3'}"
                        for t in data.targets)
-    noun = "runtime" if len(data.targets) == 1 else "runtimes"
-    suppressed = f", {counts['suppressed']} suppressed" if counts["suppressed"] else ""
-    later = f", {counts['later']} later steps" if counts["later"] else ""
-    return (f"{len(data.targets)} {noun} ({phases}): {counts['error']} errors, "
-            f"{counts['warning']} warnings, {counts['info']} info{later}{suppressed}")
+    return f"{plural(len(data.targets), 'runtime')} ({phases}): {tally(counts)}"
 
 
 def _facts(t: TargetFacts) -> list[str]:
