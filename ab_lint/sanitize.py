@@ -9,8 +9,8 @@ reads ab-lint's output must see them as text, never as structure:
   from stdout and stderr after leading whitespace) and no `##[` (the legacy form, read
   anywhere in a line);
 - GitHub workflow commands (`github_data`, `github_property`): GitHub's own escapes;
-- Markdown (`markdown_code`, `markdown_text`, `markdown_message`): no HTML, link, table
-  cell, code span, heading or @mention that the repository wrote;
+- Markdown (`markdown_code`, `markdown_text`, `markdown_message`): no HTML, link (a bare URL
+  included), table cell, code span, heading or @mention that the repository wrote;
 - SARIF (`sarif_text`, `sarif_uri`): no embedded link, and artifact URIs per RFC 3986;
 - JSON (`json_guard`): JSON already escapes; only `##[` is left to break.
 
@@ -106,11 +106,20 @@ _MARKDOWN_ESCAPES |= {"<": "&lt;", ">": "&gt;", "&": "&amp;",
                       # @user (and notifies them) and #123 in text, never in code
                       "@": "@&#8203;", "#": "\\#&#8203;"}
 _MARKDOWN_TEXT = re.compile("[" + re.escape("".join(_MARKDOWN_ESCAPES)) + "]")
+# GitHub links a bare `https://host` or `www.host` in prose (GFM's autolink extension); an
+# escaped `:` or `.` there is shown the same and links nothing
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<![A-Za-z0-9])((?i:www))(\.)")
+
+
+def _no_autolink(match: re.Match[str]) -> str:
+    return "\\:" if match[1] else f"{match[2]}\\."
 
 
 def markdown_text(text: object) -> str:
-    """Repository text as literal Markdown prose, on one line, safe in a table cell."""
-    return _MARKDOWN_TEXT.sub(lambda m: _MARKDOWN_ESCAPES[m.group()], display(text))
+    """Repository text as literal Markdown prose, on one line, safe in a table cell: what
+    GitHub shows is the text itself, never HTML, a link, emphasis, a mention or a cell break."""
+    escaped = _MARKDOWN_TEXT.sub(lambda m: _MARKDOWN_ESCAPES[m.group()], display(text))
+    return _AUTOLINK.sub(_no_autolink, escaped)
 
 
 def markdown_code(text: object, in_table: bool = False) -> str:

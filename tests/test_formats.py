@@ -213,3 +213,52 @@ def test_github_notices_count_in_the_right_number() -> None:
     assert "::notice title=ab-lint::1 finding suppressed by" in one_over
     two_over = render(ReportData("/", [], [finding(i) for i in range(1, 13)], []))
     assert "::notice title=ab-lint::2 more findings are not annotated" in two_over
+
+
+HOSTILE_MESSAGE = ("MinimumPeriod is `ConstU64<3000>`, not <MinimumPeriod> | see "
+                   "[the guide](https://evil.example/x) or www.evil.example *now*")
+
+
+def _hostile_report() -> str:
+    from types import SimpleNamespace
+
+    from ab_lint.report import ReportData
+    from ab_lint.report.markdown import render
+
+    target = SimpleNamespace(runtime_dir="runtime|x", runtime_crate="crate<b>", node_dir=None,
+                             phase=3)
+    f = Finding(rule="AB305", severity="error", phase=3, title="t", message=HOSTILE_MESSAGE,
+                fix_hint="Write <MinimumPeriod> as `ConstU64<0>` | https://evil.example",
+                path="runtime/src/lib.rs", line=80, column=2, end_line=80, end_column=9,
+                target="runtime|x", guide="https://docs.polkadot.com/x#phase-3")
+    return render(ReportData("/", [target], [f], []))  # type: ignore[list-item]
+
+
+def test_markdown_escapes_what_findings_say() -> None:
+    md = _hostile_report()
+    line = next(x for x in md.splitlines() if x.startswith("- **error** AB305"))
+    assert "not &lt;MinimumPeriod&gt; \\| see \\[the guide\\](https\\://evil.example/x)" in line
+    assert "`ConstU64<3000>`" in line  # a code span of the message stays one, shown as is
+    assert "www\\.evil.example \\*now\\*" in line
+    assert "| `runtime\\|x` | crate&lt;b&gt; |" in md  # the table keeps its six cells
+    assert "([guide](https://docs.polkadot.com/x#phase-3))" in md  # ab-lint's own link
+
+
+def _shown_by_github(md: str) -> tuple[str, list[str]]:
+    """The text GitHub shows for `md` and the links it makes, with GitHub's own parser."""
+    import html
+    import re
+
+    cmarkgfm = pytest.importorskip("cmarkgfm")
+    page = cmarkgfm.github_flavored_markdown_to_html(md)
+    links = re.findall(r'<a href="([^"]*)"', page)
+    return html.unescape(re.sub(r"<[^>]+>", "", page)).replace("\u200b", ""), links
+
+
+def test_github_shows_finding_text_literally() -> None:
+    shown, links = _shown_by_github(_hostile_report())
+    assert HOSTILE_MESSAGE.replace("`", "") in shown
+    assert "Write <MinimumPeriod> as ConstU64<0> | https://evil.example" in shown
+    assert links == ["https://docs.polkadot.com/x#phase-3"]  # no link the finding wrote
+    real = out("--format", "markdown", str(FIXTURES / "failures/astar-1481-minimum-period"))
+    assert "at least <MinimumPeriod> between sequential blocks" in _shown_by_github(real)[0]

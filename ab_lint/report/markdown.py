@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import jinja2
 
+from ab_lint.findings import Finding
 from ab_lint.report import ReportData, tally
 from ab_lint.report.text import PHASES
-from ab_lint.sanitize import guard_lines, markdown_code, markdown_message, markdown_text
+from ab_lint.sanitize import guard_lines, markdown_code, markdown_message, markdown_text, safe_url
 
-# Every value the repository wrote goes through one of these filters; the template's own
-# Markdown is the only structure in the report.
+
+class Markdown(str):
+    """Text already made Markdown by one of the filters below: printed as it is."""
+
+
+def _escaped(value: object) -> object:
+    # Every `{{ }}` that no filter made Markdown is shown as literal prose: a value added to
+    # the template later cannot become structure by being forgotten. The template's own
+    # Markdown is the only structure in the report.
+    if isinstance(value, Markdown) or value is None:
+        return value
+    return markdown_text(value)
+
+
+def _link(url: str) -> Markdown:
+    """A link destination: http(s) only, and nothing in it that ends the destination."""
+    return Markdown(quote(safe_url(url), safe=":/?#@!$&'*+,;=%~"))
+
+
+def _where(f: Finding) -> Markdown:
+    """`path:line` as a code span; a finding about a whole file is just its path."""
+    return Markdown(markdown_code(f"{f.path}:{f.line}" if f.line else f.path or ""))
+
+
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("ab_lint.report", "templates"),
                           autoescape=False, trim_blocks=True, lstrip_blocks=True,
-                          undefined=jinja2.StrictUndefined)
-_ENV.filters["text"] = markdown_text  # prose, also in a table cell
-_ENV.filters["code"] = markdown_code
-_ENV.filters["cell_code"] = lambda s: markdown_code(s, in_table=True)
-_ENV.filters["message"] = markdown_message  # a rule's message or fix: prose with `code`
+                          undefined=jinja2.StrictUndefined, finalize=_escaped)
+_ENV.filters["code"] = lambda s: Markdown(markdown_code(s))
+_ENV.filters["cell_code"] = lambda s: Markdown(markdown_code(s, in_table=True))
+# a rule's message or fix: prose with `code` spans of its own
+_ENV.filters["message"] = lambda s: Markdown(markdown_message(s))
+_ENV.filters["link"] = _link
+_ENV.globals["where"] = _where
 
 
 def render(data: ReportData) -> str:
