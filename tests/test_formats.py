@@ -3,9 +3,13 @@ Markdown for the job summary, and a self-contained HTML page."""
 
 from __future__ import annotations
 
+import html
+import html.parser
 import json
+import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import unquote
 
 import jsonschema
@@ -220,8 +224,6 @@ HOSTILE_MESSAGE = ("MinimumPeriod is `ConstU64<3000>`, not <MinimumPeriod> | see
 
 
 def _hostile_report() -> str:
-    from types import SimpleNamespace
-
     from ab_lint.report import ReportData
     from ab_lint.report.markdown import render
 
@@ -246,9 +248,6 @@ def test_markdown_escapes_what_findings_say() -> None:
 
 def _shown_by_github(md: str) -> tuple[str, list[str]]:
     """The text GitHub shows for `md` and the links it makes, with GitHub's own parser."""
-    import html
-    import re
-
     cmarkgfm = pytest.importorskip("cmarkgfm")
     page = cmarkgfm.github_flavored_markdown_to_html(md)
     links = re.findall(r'<a href="([^"]*)"', page)
@@ -262,3 +261,69 @@ def test_github_shows_finding_text_literally() -> None:
     assert links == ["https://docs.polkadot.com/x#phase-3"]  # no link the finding wrote
     real = out("--format", "markdown", str(FIXTURES / "failures/astar-1481-minimum-period"))
     assert "at least <MinimumPeriod> between sequential blocks" in _shown_by_github(real)[0]
+
+
+GUIDE_ORDER = ["AB104", "AB105", "AB109", "AB108", "AB111"]  # legacy-2023's phase-1 steps
+
+
+def test_markdown_lists_next_steps_in_guide_order() -> None:
+    md = out("--format", "markdown", str(FIXTURES / "legacy-2023"))
+    block = md.split("**Next steps to phase 1: runtime prepared**")[1].split("**Phase 1")[0]
+    assert re.findall(r"^\d+\. (AB\d+) ", block, re.M) == GUIDE_ORDER
+    assert "1. AB104 ConsensusHook is missing or not FixedVelocityConsensusHook " \
+           "`runtime/src/lib.rs:92`" in block
+    single = out("--format", "markdown", str(FIXTURES / "phase1-done"))
+    assert "**Next step to phase 2: node on the lookahead collator**" in single
+    assert "Next step" not in out("--format", "markdown", str(FIXTURES / "phase3-done"))
+
+
+class _Html(html.parser.HTMLParser):
+    """The page's next-step items and overview rows, as text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.steps: list[str] = []
+        self.rows: list[list[str]] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self.steps.append("")
+            self._in = "li"
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.rows[-1].append("")
+            self._in = "cell"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("li", "td", "th"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "li":
+            self.steps[-1] += data
+        elif self._in == "cell":
+            self.rows[-1][-1] += data.strip()
+
+
+def _page(name: str) -> _Html:
+    parsed = _Html()
+    parsed.feed(out("--format", "html", str(FIXTURES / name)))
+    return parsed
+
+
+def test_html_lists_next_steps_in_guide_order() -> None:
+    page = _page("legacy-2023")
+    assert [s.split()[0] for s in page.steps] == GUIDE_ORDER
+    assert page.steps[2] == ("AB109 cumulus-primitives-aura is not a dependency, or keeps its "
+                             "default features runtime/Cargo.toml:11")
+    assert page.rows == []  # one runtime: its section says it all
+
+
+def test_html_overview_table_for_several_runtimes() -> None:
+    page = _page("multi-runtime")
+    assert page.rows == [["runtime", "crate", "node", "phase", "errors", "warnings"],
+                         ["runtimes/alpha", "alpha-runtime", "node", "3/3", "0", "0"],
+                         ["runtimes/beta", "beta-runtime", "node", "2/3", "4", "1"]]
+    assert [s.split()[0] for s in page.steps] == ["AB301", "AB302", "AB303", "AB305"]

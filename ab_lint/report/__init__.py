@@ -89,6 +89,11 @@ class ReportData:
         gate = self.gates.get(t.runtime_dir)
         return gate.reached if gate is not None else t.phase
 
+    def target_counts(self, t: TargetFacts) -> dict[str, int]:
+        """One runtime's findings by severity, for the overview tables."""
+        mine = [f for f in self.current if t.runtime_dir in f.runtimes]
+        return {s: sum(1 for f in mine if f.severity == s) for s in ("error", "warning", "info")}
+
     def next_steps(self, t: TargetFacts) -> list[Finding]:
         """What stands between a runtime and its next phase: the gating findings of that phase,
         in the order the guide makes the edits (rules/*.toml `step`), then by place."""

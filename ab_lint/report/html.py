@@ -27,5 +27,6 @@ _ENV.filters["url"] = safe_url
 def render(data: ReportData) -> str:
     page = _ENV.get_template("report.html.j2").render(
         root=data.root, targets=data.targets, findings=data.active, summary=tally(data.counts()),
-        phases=PHASES, code=lambda f: data.code_lines(f, 1, 1))
+        counts=data.target_counts, next_steps=data.next_steps, phases=PHASES,
+        code=lambda f: data.code_lines(f, 1, 1))
     return guard_lines(page, colon="&#58;", hash_="&#35;")

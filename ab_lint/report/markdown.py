@@ -47,13 +47,8 @@ _ENV.globals["where"] = _where
 
 
 def render(data: ReportData) -> str:
-    active = data.active
-    errors = {t.runtime_dir: sum(1 for f in active if f.target == t.runtime_dir
-                                 and f.severity == "error") for t in data.targets}
-    warnings = {t.runtime_dir: sum(1 for f in active if f.target == t.runtime_dir
-                                   and f.severity == "warning") for t in data.targets}
     text = _ENV.get_template("report.md.j2").render(
-        targets=data.targets, findings=active, summary=tally(data.counts()), errors=errors,
-        warnings=warnings, phases=PHASES)
+        targets=data.targets, findings=data.active, summary=tally(data.counts()),
+        counts=data.target_counts, next_steps=data.next_steps, phases=PHASES)
     # no line can start with repository text; this holds it should a template change
     return guard_lines(text.rstrip() + "\n", colon="&#58;", hash_="&#35;")
