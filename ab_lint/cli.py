@@ -72,6 +72,8 @@ def _format_spec(value: str) -> tuple[str, str | None]:
 @click.option("--quiet", "-q", is_flag=True, help="One line per finding, no code frames or hints.")
 @click.option("--statistics", is_flag=True, help="Text: count findings per rule.")
 @click.option("--facts", "show_facts", is_flag=True, help="Text: also list every fact read.")
+@click.option("--show-info", is_flag=True,
+              help="Text: list info findings in full (default: one line per runtime counts them).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report (auto: a terminal without NO_COLOR).")
 @click.option("--sarif-suppressed", is_flag=True,
@@ -82,8 +84,8 @@ def _format_spec(value: str) -> tuple[str, str | None]:
 def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
           config_file: Path | None, target_phase: int | None, select: tuple[str, ...],
           ignore: tuple[str, ...], fail_on: str | None, exit_zero: bool, quiet: bool,
-          statistics: bool, show_facts: bool, color: str, sarif_suppressed: bool,
-          jobs: int | None) -> None:
+          statistics: bool, show_facts: bool, show_info: bool, color: str,
+          sarif_suppressed: bool, jobs: int | None) -> None:
     """Read PATH (default: .) and report each runtime's phase and every missing or wrong step."""
     paths = paths or (Path("."),)
     specs = [_format_spec(f) for f in formats] or [("text", None)]
@@ -125,7 +127,7 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
                 color == "always" or (color == "auto" and sys.stdout.isatty()
                                       and not os.environ.get("NO_COLOR")))
             _write(_render(name, data, dest, color, quiet, statistics, show_facts,
-                           sarif_suppressed),
+                           sarif_suppressed, show_info),
                    Path(dest) if dest not in (None, "-") else None, use_color)
     # A crash is never mistaken for findings, nor hidden by --exit-zero or fail-on never.
     if crashed:
@@ -150,13 +152,14 @@ def _one_report_per_destination(specs: list[tuple[str, str | None]]) -> None:
 
 
 def _render(name: str, data: ReportData, dest: str | None, color: str, quiet: bool,
-            statistics: bool, show_facts: bool, keep_suppressed: bool) -> str:
+            statistics: bool, show_facts: bool, keep_suppressed: bool,
+            show_info: bool = False) -> str:
     if name == "text":
         use_color = color == "always" or (color == "auto" and dest is None
                                           and sys.stdout.isatty()
                                           and not os.environ.get("NO_COLOR"))
         return text.render(data, click.style if use_color else text._plain, quiet,
-                           show_facts, statistics)
+                           show_facts, statistics, show_info)
     if name == "sarif":
         return sarif.render(data, keep_suppressed)
     return RENDERERS[name](data)

@@ -169,7 +169,46 @@ def test_every_summary_counts_in_the_right_number(fmt: str) -> None:
 def test_text_says_runtime_and_step_in_the_singular() -> None:
     out = run("--color", "never", str(FIXTURES / "phase1-done")).stdout
     assert "next step to phase 2 (node on the lookahead collator):" in out
-    assert out.splitlines()[-1] == "1 runtime (runtime 1/3): 1 error, 1 warning, 0 info, 6 later steps"
+    assert out.splitlines()[-1] == (
+        "1 runtime (runtime 1/3): 1 error, 1 warning, 0 info, 6 later steps")
     several = run("--color", "never", str(FIXTURES / "multi-runtime")).stdout
     assert several.splitlines()[-1].startswith("2 runtimes (")
     assert "next steps to phase 3" in several
+
+
+def _info(rule: str, line: int, target: str | None = "runtime") -> Finding:
+    return Finding(rule=rule, severity="info", phase=3, title="t", message=f"about {rule}",
+                   fix_hint="f", path="runtime/src/lib.rs", line=line, column=1, end_line=line,
+                   end_column=2, target=target)
+
+
+def test_info_findings_are_one_line_per_runtime_unless_asked() -> None:
+    from ab_lint.report.text import render
+
+    target = SimpleNamespace(runtime_dir="runtime", runtime_crate="rt", node_dir="node",
+                             phase=3)
+    warning = Finding(rule="AB304", severity="warning", phase=3, title="t", message="budget",
+                      fix_hint="f", path="runtime/src/lib.rs", line=2, column=1, end_line=2,
+                      end_column=2, target="runtime")
+    data = ReportData("/", [target], [_info("AB900", 9), _info("AB401", 5), warning,
+                                      _info("AB401", 7), _info("AB002", 1, target=None)], [])
+    short = render(data)
+    assert "  3 info findings not shown (AB401 x2, AB900); --show-info to list them" in short
+    assert "    1 info finding not shown (AB002); --show-info to list it" in short
+    assert "about AB401" not in short and "budget" in short
+    assert short.splitlines()[-1].endswith("0 errors, 1 warning, 4 info")  # still counted
+    full = render(data, show_info=True)
+    assert "not shown" not in full
+    assert all(f"about {r}" in full for r in ("AB401", "AB900", "AB002"))
+
+
+def test_show_info_is_for_text_only_and_other_formats_keep_info() -> None:
+    tree = str(FIXTURES / "phase1-done")
+    text = run("--color", "never", tree).stdout
+    assert "1 info finding not shown (AB002)" in text and "info AB002" not in text
+    assert "info AB002 no local network" in run("--color", "never", "--show-info", tree).stdout
+    doc = json.loads(run("--format", "json", tree).stdout)
+    assert [f["rule"] for f in doc["findings"] if f["severity"] == "info"] == ["AB002"]
+    sarif = json.loads(run("--format", "sarif", tree).stdout)
+    assert "AB002" in {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    assert "**info** AB002" in run("--format", "markdown", tree).stdout

@@ -83,12 +83,16 @@ def waivers(data: ReportData, t: TargetFacts) -> str:
 
 
 def render(data: ReportData, style: Style = _plain, quiet: bool = False,
-           show_facts: bool = False, statistics: bool = False) -> str:
+           show_facts: bool = False, statistics: bool = False, show_info: bool = False) -> str:
+    """`show_info` lists info findings in full; without it each runtime (and the repository)
+    counts them in one line, so a terminal shows what needs doing first."""
     targets, findings, sources = data.targets, data.active, data.sources
     lines: list[str] = []
     by_target: dict[str | None, list[Finding]] = {}
+    hidden: dict[str | None, list[Finding]] = {}
     for f in findings:
-        by_target.setdefault(f.target, []).append(f)
+        shelf = hidden if f.severity == "info" and not show_info else by_target
+        shelf.setdefault(f.target, []).append(f)
     for t in targets:
         mine = by_target.get(t.runtime_dir, [])
         node = display(t.node_dir) if t.node_dir else "none (omni-node)"
@@ -121,11 +125,13 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
             lines.append(f"  later steps, once phase {min(f.phase for f in later) - 1} is "
                          "live (they do not fail the run):")
             lines.extend(_findings(later, sources, style, quiet))
+        lines.extend(_info_summary(hidden.get(t.runtime_dir, []), style))
         lines.append("")
-    repository = by_target.get(None, [])
-    if repository:
+    repository, repository_info = by_target.get(None, []), hidden.get(None, [])
+    if repository or repository_info:
         lines.append(style("repository: local test networks (relay configuration)", bold=True))
         lines.extend(_findings(repository, sources, style, quiet))
+        lines.extend(_info_summary(repository_info, style, section=False))
         lines.append("")
     for d in sorted(data.diagnostics):
         lines.append(style(f"note: {_where(d.path, d.line)}: {display(d.message)}", dim=True))
@@ -133,6 +139,22 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
         lines.extend(statistics_lines(data))
     lines.append(summary_line(data))
     return guard_lines("\n".join(lines).rstrip() + "\n")
+
+
+def _info_summary(info: list[Finding], style: Style, section: bool = True) -> list[str]:
+    """`3 info findings not shown (AB401 x2, AB000); ...`: the most frequent rule first; as a
+    section of a runtime's report (after a blank line), or as one more line of a list."""
+    if not info:
+        return []
+    per_rule: dict[str, int] = {}
+    for f in info:
+        per_rule[f.rule] = per_rule.get(f.rule, 0) + 1
+    rules = ", ".join(rule + (f" x{n}" if n > 1 else "")
+                      for rule, n in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])))
+    them = "it" if len(info) == 1 else "them"
+    line = style(f"{plural(len(info), 'info finding')} not shown ({rules}); "
+                 f"--show-info to list {them}", dim=True)
+    return ["", f"  {line}"] if section else [f"    {line}"]
 
 
 def statistics_lines(data: ReportData) -> list[str]:
