@@ -139,3 +139,13 @@ def test_later_steps_in_annotations_and_sarif() -> None:
     levels = {r["ruleId"]: (r["level"], r["properties"]["laterStep"])
               for r in sarif["runs"][0]["results"]}
     assert levels["AB303"] == ("note", True) and levels["AB202"] == ("error", False)
+
+
+def test_later_steps_and_waivers_in_markdown_and_html() -> None:
+    ids = _phase3_gating("phase2-done")
+    args = ("--exit-zero", "--ignore", ",".join(ids), str(FIXTURES / "phase2-done"))
+    for fmt, heading in (("markdown", "**Later steps**"), ("html", "Later steps")):
+        later = run("--format", fmt, "--exit-zero", str(FIXTURES / "phase1-done")).stdout
+        assert heading in later and "Once phase 2 is live" in later
+        waived = run("--format", fmt, *args).stdout
+        assert "waived: --ignore" in waived, fmt

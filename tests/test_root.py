@@ -143,3 +143,29 @@ def test_one_finding_per_rule_and_place_names_every_runtime(tmp_path: Path) -> N
         "uri"] == "common/block_times.rs"]
     assert len(located) == 1
     assert located[0]["properties"]["targets"] == ["runtimes/beta", "runtimes/gamma"]
+
+
+def test_markdown_and_html_link_each_place_to_the_commit_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _repository(tmp_path)
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    monkeypatch.setenv("GITHUB_REPOSITORY", "osprey/chain")
+    monkeypatch.setenv("GITHUB_SHA", sha)
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    reports = _formats(repo / "chain", tmp_path)
+    url = f"https://github.com/osprey/chain/blob/{sha}/chain/runtimes/beta/src/lib.rs#L"
+    assert f"]({url}" in reports["markdown"]
+    assert f'<a href="{url}' in reports["html"]
+    # anything but a commit id is not put in a link
+    monkeypatch.setenv("GITHUB_SHA", "main)[x](javascript:alert(1)")
+    reports = _formats(repo / "chain", tmp_path)
+    assert "/blob/" not in reports["markdown"] and "/blob/" not in reports["html"]
+
+
+def test_markdown_and_html_list_a_shared_finding_once_in_full(tmp_path: Path) -> None:
+    reports = _formats(_shared_block_time(tmp_path), tmp_path)
+    for name in ("markdown", "html", "text"):
+        report = reports[name]
+        assert report.count("the block time is 12000 ms") == 1, name
+        assert "in 2 runtimes: runtimes/beta, runtimes/gamma" in report, name
+        assert "hared with another runtime" in report, name

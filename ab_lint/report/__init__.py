@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from ab_lint.catalogue import guide_order
 from ab_lint.diagnostics import Diagnostic
@@ -27,6 +30,18 @@ def tally(counts: dict[str, int]) -> str:
     if counts.get("suppressed"):
         parts.append(f"{counts['suppressed']} suppressed")
     return ", ".join(parts)
+
+
+def blob_url(path: str | None, line: int | None) -> str | None:
+    """The file at the commit a GitHub Actions run checks (GITHUB_SHA), for links in the
+    markdown and HTML reports; None outside Actions or for a path outside the repository."""
+    repo, sha = os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_SHA", "")
+    server = os.environ.get("GITHUB_SERVER_URL") or "https://github.com"
+    if not path or path.startswith("/") or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) \
+            or not re.fullmatch(r"[\w.-]+/[\w.-]+", repo) \
+            or not re.fullmatch(r"https?://[\w.:-]+", server):
+        return None
+    return f"{server}/{repo}/blob/{sha}/{quote(path)}" + (f"#L{line}" if line else "")
 
 
 @dataclass
@@ -88,6 +103,21 @@ class ReportData:
         """The phase shown for a runtime: its waived gating steps counted as met."""
         gate = self.gates.get(t.runtime_dir)
         return gate.reached if gate is not None else t.phase
+
+    def listed(self, t: TargetFacts) -> list[Finding]:
+        """The findings shown in full under a runtime: those it is the first runtime of."""
+        return [f for f in self.active if f.target == t.runtime_dir]
+
+    def shared(self, t: TargetFacts) -> list[Finding]:
+        """Findings about this runtime too, shown in full under another (one finding per
+        rule and place: a constant of a crate several runtimes use)."""
+        return [f for f in self.active
+                if f.target != t.runtime_dir and t.runtime_dir in f.runtimes]
+
+    def waivers(self, t: TargetFacts) -> str:
+        """`AB105 waived: reason; ...`: the gating steps counted as met for the phase shown."""
+        gate = self.gates.get(t.runtime_dir)
+        return "; ".join(f"{w.rule} waived: {w.reason}" for w in gate.waived) if gate else ""
 
     def target_counts(self, t: TargetFacts) -> dict[str, int]:
         """One runtime's findings by severity, for the overview tables."""

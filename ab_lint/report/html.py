@@ -5,7 +5,8 @@ from __future__ import annotations
 import jinja2
 import markupsafe
 
-from ab_lint.report import ReportData, tally
+from ab_lint.findings import Finding
+from ab_lint.report import ReportData, blob_url, tally
 from ab_lint.report.text import PHASES
 from ab_lint.sanitize import display, guard_lines, safe_url
 
@@ -24,9 +25,21 @@ _ENV = jinja2.Environment(loader=jinja2.PackageLoader("ab_lint.report", "templat
 _ENV.filters["url"] = safe_url
 
 
+def _where(f: Finding) -> markupsafe.Markup:
+    """`path:line` in code; in GitHub Actions a link to the line at the commit checked."""
+    shown = markupsafe.Markup("<code>{}</code>").format(
+        display(f"{f.path}:{f.line}" if f.line else f.path or ""))
+    url = blob_url(f.path, f.line)
+    return markupsafe.Markup('<a href="{}">{}</a>').format(url, shown) if url else shown
+
+
+_ENV.globals["where"] = _where
+
+
 def render(data: ReportData) -> str:
     page = _ENV.get_template("report.html.j2").render(
         root=data.root, targets=data.targets, findings=data.active, summary=tally(data.counts()),
         counts=data.target_counts, next_steps=data.next_steps, phases=PHASES,
-        code=lambda f: data.code_lines(f, 1, 1))
+        code=lambda f: data.code_lines(f, 1, 1), reached=data.reached, listed=data.listed,
+        shared=data.shared, waivers=data.waivers)
     return guard_lines(page, colon="&#58;", hash_="&#35;")

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import jinja2
 
 from ab_lint.findings import Finding
-from ab_lint.report import ReportData, tally
+from ab_lint.report import ReportData, blob_url, tally
 from ab_lint.report.text import PHASES
 from ab_lint.sanitize import guard_lines, markdown_code, markdown_message, markdown_text, safe_url
 
@@ -31,8 +31,11 @@ def _link(url: str) -> Markdown:
 
 
 def _where(f: Finding) -> Markdown:
-    """`path:line` as a code span; a finding about a whole file is just its path."""
-    return Markdown(markdown_code(f"{f.path}:{f.line}" if f.line else f.path or ""))
+    """`path:line` as a code span; a finding about a whole file is just its path. In GitHub
+    Actions, a link to the line at the commit checked."""
+    span = markdown_code(f"{f.path}:{f.line}" if f.line else f.path or "")
+    url = blob_url(f.path, f.line)
+    return Markdown(f"[{span}]({_link(url)})" if url else span)
 
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("ab_lint.report", "templates"),
@@ -49,6 +52,7 @@ _ENV.globals["where"] = _where
 def render(data: ReportData) -> str:
     text = _ENV.get_template("report.md.j2").render(
         targets=data.targets, findings=data.active, summary=tally(data.counts()),
-        counts=data.target_counts, next_steps=data.next_steps, phases=PHASES)
+        counts=data.target_counts, next_steps=data.next_steps, phases=PHASES,
+        reached=data.reached, listed=data.listed, shared=data.shared, waivers=data.waivers)
     # no line can start with repository text; this holds it should a template change
     return guard_lines(text.rstrip() + "\n", colon="&#58;", hash_="&#35;")

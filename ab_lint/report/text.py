@@ -73,15 +73,6 @@ def _progress(phase: int | None) -> str:
     return f"phase {phase}/3 [{'#' * phase}{'.' * (3 - phase)}]"
 
 
-def waivers(data: ReportData, t: TargetFacts) -> str:
-    """`(AB105 waived: reason)`: the gating steps counted as met for the phase shown."""
-    gate = data.gates.get(t.runtime_dir)
-    if gate is None or not gate.waived:
-        return ""
-    return " (" + "; ".join(f"{w.rule} waived: {display(w.reason)}" for w in gate.waived) + ")"
-
-
-
 def render(data: ReportData, style: Style = _plain, quiet: bool = False,
            show_facts: bool = False, statistics: bool = False, show_info: bool = False) -> str:
     """`show_info` lists info findings in full; without it each runtime (and the repository)
@@ -103,7 +94,7 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
                 f"node: {node}")
         lines.append(head)
         lines.append(f"  {_progress(phase_now)}" + (f"  {said}" if said else "")
-                     + waivers(data, t))
+                     + (f" ({display(w)})" if (w := data.waivers(t)) else ""))
         if show_facts:
             lines.extend(_facts(t))
         steps = data.next_steps(t)
@@ -119,6 +110,15 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
                 lines.append("")
                 lines.append(f"  phase {phase}: {PHASES[phase]}")
                 lines.extend(_findings(group, sources, style, quiet))
+        also = [f for f in data.shared(t) if show_info or f.severity != "info"]
+        if also:
+            lines.append("")
+            lines.append("  shared with another runtime (in full under the first):")
+            for f in also:
+                sev = style(f.severity, **SEVERITY_STYLE[f.severity])
+                lines.append(f"    {_where(f.path, f.line, f.column)}: {sev} "
+                             f"{style(f.rule, bold=True)} {display(f.title)} "
+                             f"(see {display(f.target or '')})")
         later = [f for f in mine if f.later]
         if later:
             lines.append("")
@@ -173,7 +173,7 @@ def _findings(group: list[Finding], sources: dict[str, bytes], style: Style,
         where = _where(f.path, f.line, f.column)
         sev = style(f.severity, **SEVERITY_STYLE[f.severity])
         lines.append(f"    {where + ': ' if where else ''}{sev} {style(f.rule, bold=True)} "
-                     f"{display(f.message)}")
+                     f"{display(f.message + f.shared_note())}")
         if quiet:
             continue
         lines.extend(_frame(f, sources, style))
