@@ -161,7 +161,7 @@ def test_several_reports_in_one_run(tmp_path: Path) -> None:
 
 def test_unknown_format_is_a_usage_error() -> None:
     result = run("--format", "yaml", str(FIXTURES / "phase2-done"))
-    assert result.exit_code == 2 and "yaml" in result.output
+    assert result.exit_code == 2 and "yaml" in result.stderr
 
 
 def test_statistics() -> None:

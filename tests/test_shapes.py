@@ -443,9 +443,9 @@ def test_runtime_written_by_an_outside_procedural_macro_is_named_not_called_abse
     _proc_runtime_crate(tmp_path, "generated")
     result = run(str(tmp_path))
     assert result.exit_code == 2
-    assert "not a parachain" not in result.output
+    assert "not a parachain" not in result.stdout + result.stderr
     assert "generated: runtime crate generated-runtime is assembled by the procedural macro " \
-           "#[acme_construct_runtime] of acme_proc" in result.output
+           "#[acme_construct_runtime] of acme_proc" in result.stderr
 
 
 def test_a_runtime_ab_lint_cannot_read_is_a_note_beside_the_others(tmp_path: Path) -> None:
