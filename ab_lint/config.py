@@ -6,7 +6,7 @@ Keys (all optional):
   select = ["AB1", "AB2"]
   ignore = ["AB401"]
   fail-on = "warning"                      # error | warning | info | never
-  per-path-ignores = { "runtime/dev/**" = ["AB3"] }
+  per-path-ignores = { "runtime/dev/**" = ["AB3"] }   # gitignore patterns, see _pattern
   severity = { AB304 = "error", AB4 = "info" }
 """
 
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pathspec
 import rtoml
 
 from ab_lint import files
@@ -43,7 +44,7 @@ class Config:
     def ignored_at(self, rule: str, path: str | None) -> bool:
         if path is None:
             return False
-        return any(fnmatch(path, pattern) and any(rule.startswith(p) for p in ids)
+        return any(any(rule.startswith(p) for p in ids) and _pattern(pattern).match_file(path)
                    for pattern, ids in self.per_path_ignores.items())
 
     def target_phase_of(self, crate: str, folder: str) -> int | None:
@@ -56,6 +57,16 @@ class Config:
             if rule.startswith(prefix) and len(prefix) > len(best):
                 best, default = prefix, severity
         return default
+
+
+@lru_cache(maxsize=256)
+def _pattern(glob: str) -> pathspec.PathSpec:
+    """A per-path-ignores key read as one line of a .gitignore, the glob language the teams who
+    write it already know: `*` stops at `/`, `**` spans folders, a pattern without a slash matches
+    at any depth, one ending in `/` everything under that folder. fnmatch got all of these wrong
+    (its `*` crosses `/`), and pathspec is a maintained implementation of git's rules rather than
+    one of our own. Raises ValueError on a pattern git would not accept."""
+    return pathspec.GitIgnoreSpec.from_lines([glob])
 
 
 def load(root: Path, explicit: Path | None, rule_ids: set[str]) -> Config:
@@ -124,6 +135,16 @@ def _validate(data: Any, where: str, rule_ids: set[str]) -> Config:
         raise InputError(f"{where}: per-path-ignores must be a table of glob = [rule ids]")
     config.per_path_ignores = {str(k): _ids(v, f"{where}: per-path-ignores.{k}", rule_ids)
                                for k, v in paths.items()}
+    for glob in config.per_path_ignores:
+        # A negation re-includes what an earlier line excluded; each key stands alone here, so
+        # it would silently match nothing.
+        if glob.startswith("!"):
+            raise InputError(f"{where}: per-path-ignores: '{glob}' cannot be a negation "
+                             f"(list the paths to ignore instead)")
+        try:
+            _pattern(glob)
+        except ValueError as e:
+            raise InputError(f"{where}: per-path-ignores: bad pattern '{glob}': {e}") from None
     severity = data.get("severity", {})
     if not isinstance(severity, dict):
         raise InputError(f"{where}: severity must be a table of rule id = severity")

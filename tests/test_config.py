@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ab_lint.config import Config
+
 from conftest import FIXTURES, run
 
 
@@ -68,6 +70,8 @@ def test_config_file_flag(tmp_path: Path) -> None:
     ('severity = { AB301 = "fatal" }\n', "severity.AB301 must be error, warning or info"),
     ('fail-on = 3\n', "fail-on must be"),
     ('target-phase = \n', "malformed config"),
+    ('per-path-ignores = { "!runtime/**" = ["AB3"] }\n', "cannot be a negation"),
+    ("per-path-ignores = { 'runtime\\' = [\"AB3\"] }\n", "bad pattern 'runtime\\'"),
 ])
 def test_bad_settings_are_a_clear_error(tmp_path: Path, text: str, says: str) -> None:
     root = tree(tmp_path)
@@ -98,3 +102,28 @@ def test_suppression_on_the_same_line(tmp_path: Path) -> None:
         "type AllowMultipleBlocksPerSlot = ConstBool<false>;",
         "type AllowMultipleBlocksPerSlot = ConstBool<false>; // ab-lint: allow(AB301)"))
     assert "AB301" not in rules(root)
+
+
+@pytest.mark.parametrize(("glob", "path", "ignored"), [
+    ("runtimes/*/src/lib.rs", "runtimes/a/src/lib.rs", True),
+    ("runtimes/*/src/lib.rs", "runtimes/a/b/src/lib.rs", False),  # `*` stops at `/`
+    ("runtimes/dev/**", "runtimes/dev/src/configs/mod.rs", True),
+    ("runtimes/dev/**", "runtimes/devnet/src/lib.rs", False),
+    ("runtimes/dev/", "runtimes/dev/src/lib.rs", True),  # a folder: everything under it
+    ("lib.rs", "runtimes/a/src/lib.rs", True),  # no slash: at any depth
+    ("/lib.rs", "runtimes/a/src/lib.rs", False),  # anchored at the root
+    ("**/weights/*.rs", "runtime/src/weights/xcm.rs", True),
+])
+def test_per_path_ignores_are_gitignore_patterns(glob: str, path: str, ignored: bool) -> None:
+    config = Config(per_path_ignores={glob: ("AB3",)})
+    assert config.ignored_at("AB301", path) is ignored
+    assert not config.ignored_at("AB101", path)  # only the rules listed for the pattern
+
+
+def test_a_star_in_per_path_ignores_does_not_cross_folders(tmp_path: Path) -> None:
+    """fnmatch's `*` matched `runtime/src/lib.rs` with `runtime/*.rs` and hid AB303 there."""
+    root = tree(tmp_path)
+    (root / "ab-lint.toml").write_text('per-path-ignores = { "runtime/*.rs" = ["AB303"] }\n')
+    assert "AB303" in rules(root)
+    (root / "ab-lint.toml").write_text('per-path-ignores = { "runtime/**/*.rs" = ["AB303"] }\n')
+    assert "AB303" not in rules(root)
