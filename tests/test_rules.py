@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,13 +141,35 @@ def test_findings_agree_with_the_phase(name: str) -> None:
     assert _agrees(doc["targets"], doc["findings"]) == []
 
 
-CORPUS = Path(os.environ.get("AB_CORPUS_CACHE", "/tmp/ab-corpus"))
+# The corpus lives beside the project (../shared); its cases are the list of record, and each
+# case's source tree is the export `../shared/corpus/check` leaves in its cache, stamped with the
+# commit. Whatever else sits in that cache is not a case and is not read.
+CORPUS_CASES = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cases.json"
+CORPUS_CACHE = Path(os.environ.get("AB_CORPUS_CACHE",
+                                   Path(tempfile.gettempdir()) / "ab-corpus"))
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus exports not present (../shared/corpus)")
-@pytest.mark.parametrize("case", sorted(p.name for p in CORPUS.iterdir()) if CORPUS.is_dir()
-                         else [])
-def test_corpus_findings_agree_with_the_phase(case: str) -> None:
-    result = run("--format", "json", "--exit-zero", str(CORPUS / case))
+def _corpus_cases() -> list[Any]:
+    if not CORPUS_CASES.is_file():
+        return [pytest.param(None, id="no-corpus", marks=pytest.mark.skip(
+            reason=f"no corpus: {CORPUS_CASES} not found (../shared beside the repository)"))]
+    return [pytest.param(case, id=case["id"]) for case in json.loads(CORPUS_CASES.read_text())]
+
+
+def corpus_tree(case: dict[str, Any]) -> Path:
+    """The case's source tree at its labelled commit, or a skip that says how to get it."""
+    tree = CORPUS_CACHE / case["id"]
+    stamp = tree / ".ab-corpus-commit"
+    if not stamp.is_file() or stamp.read_text().strip() != case["commit"]:
+        pytest.skip(f"corpus case {case['id']}: no source tree of {case['repo']} at "
+                    f"{case['commit'][:12]} in {CORPUS_CACHE}; `../shared/corpus/check --only "
+                    f"{case['id']}` exports it from a copy of the repository")
+    return tree
+
+
+@pytest.mark.parametrize("case", _corpus_cases())
+def test_corpus_findings_agree_with_the_phase(case: dict[str, Any]) -> None:
+    result = run("--format", "json", "--exit-zero", str(corpus_tree(case)))
     doc = json.loads(result.stdout)
+    assert doc["targets"], f"{case['id']}: no runtime found"
     assert _agrees(doc["targets"], doc["findings"]) == []
