@@ -1,11 +1,10 @@
-"""The GitHub Action's steps and the pre-commit hook, run as CI and a developer would."""
+"""The GitHub Action's steps, run as CI would (the pre-commit hook: test_pre_commit.py)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -75,32 +74,6 @@ def test_action_installs_from_its_own_checkout() -> None:
     install = next(s for s in action["runs"]["steps"] if s.get("name") == "Install ab-lint")
     assert '"${{ github.action_path }}"' in install["run"]
     assert action["outputs"]["sarif-file"]["value"] == "${{ steps.lint.outputs.sarif-file }}"
-
-
-PRE_COMMIT = shutil.which("pre-commit")
-
-
-@pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed")
-def test_pre_commit_hook(tmp_path: Path) -> None:
-    """The real pre-commit installs the hook from this repository and runs it on a fixture."""
-    if not (ROOT / ".git").exists():
-        pytest.skip("pre-commit needs this checkout to be a git repository")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    results = {}
-    for name in ("legacy-2023", "phase3-done"):
-        repo = tmp_path / name
-        shutil.copytree(FIXTURES / name, repo, symlinks=True)
-        subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
-        subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
-        r = subprocess.run([PRE_COMMIT, "try-repo", str(ROOT), "ab-lint", "--all-files"],
-                           cwd=repo, env=env, capture_output=True, text=True, timeout=600)
-        results[name] = r
-    assert results["legacy-2023"].returncode == 1, results["legacy-2023"].stdout
-    assert "phase 0/3" in results["legacy-2023"].stdout
-    assert results["phase3-done"].returncode == 0, results["phase3-done"].stdout
-    assert "Passed" in results["phase3-done"].stdout
 
 
 def test_a_crash_fails_the_action_even_with_fail_on_never(tmp_path: Path) -> None:
