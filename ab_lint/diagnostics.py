@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,13 @@ class Diagnostics:
         if diagnostic not in self._seen:
             self._seen.add(diagnostic)
             self.items.append(diagnostic)
+
+    def take(self, which: Callable[[Diagnostic], bool]) -> list[Diagnostic]:
+        """Remove and return the notes `which` selects, to be said once in other words; they
+        stay seen, so the same note added again later is not shown either."""
+        taken = [d for d in self.items if which(d)]
+        self.items = [d for d in self.items if not which(d)]
+        return taken
 
     def relative(self, path: Path | str) -> str:
         path = Path(path)

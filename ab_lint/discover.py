@@ -8,13 +8,14 @@ little more than its manifests.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ab_lint import files
+from ab_lint import files, submodules
 from ab_lint.diagnostics import Diagnostics, InputError
 from ab_lint.manifest import Manifest, load_manifest
 
@@ -258,16 +259,20 @@ def discover(path: Path, diags: Diagnostics | None = None,
         files.report_root(shown))
     diags.scope = shown
     found = [_workspace(root, only, shown, diags) for root, only in roots]
+    unfetched = submodules.collapse([_repository_top(root, shown) for root, _ in roots], diags)
     readable = [w for w in found if w.targets]
+    # the runtime may be in a submodule not checked out: then that is what to say
+    fetch = (f"; {submodules.not_checked_out(unfetched)}: run `{submodules.FIX}`"
+             if unfetched else "")
     if not readable and any(w.unread for w in found):
         # runtimes were found: say which and what stopped each, not "not a parachain"
         reasons = "; ".join(f"{diags.relative(where)}: {why}"
                             for w in found for where, why in w.unread)
-        raise InputError(f"{shown}: no runtime ab-lint can read: {reasons}")
+        raise InputError(f"{shown}: no runtime ab-lint can read: {reasons}{fetch}")
     if not readable:
         raise InputError(f"{shown}: not a parachain: no parachain runtime crate found (looked "
                          "for a crate whose sources hold construct_runtime!, impl_runtime_apis! "
-                         f"and register_validate_block!){_not_read(found, diags)}")
+                         f"and register_validate_block!){_not_read(found, diags)}{fetch}")
     return readable
 
 
@@ -376,6 +381,7 @@ def _note_outside(outside: dict[Path, tuple[Path, str]], root: Path,
 def _members(root: Path, ws: dict, top: Path, diags: Diagnostics) -> list[Path]:
     """The member folders the workspace table names, resolved, each inside `top`."""
     members: list[Path] = []
+    unfetched = submodules.unfetched(top)
     excluded = ws.get("exclude")
     exclude = {_resolved(root / e) for e in (excluded if isinstance(excluded, list) else [])
                if isinstance(e, str)}
@@ -388,6 +394,13 @@ def _members(root: Path, ws: dict, top: Path, diags: Diagnostics) -> list[Path]:
         if not matches and len(diags.items) == before and not any(ch in pattern for ch in "*?["):
             diags.add(root / pattern, "workspace member not found, skipped")
             continue
+        if not matches and len(diags.items) == before:
+            # a glob may rightly match nothing, but not in a submodule left unfetched: that is
+            # a note, which discover() folds into the one about the submodules
+            fixed = Path(*[p for p in itertools.takewhile(
+                lambda part: not any(ch in part for ch in "*?["), Path(pattern).parts)])
+            if submodules.inside(root / fixed, unfetched):
+                diags.add(root / pattern, "workspace member matches no folder")
         members.extend(r for r in matches if r not in exclude)
     return members
 
