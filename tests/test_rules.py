@@ -40,7 +40,7 @@ CASES = {
     "AB303": ("phase2-done", "runtime/src/lib.rs:40", "phase3-done"),
     "AB304": ("phase2-done", "runtime/src/lib.rs:49", "phase3-done"),
     "AB305": ("failures/astar-1481-minimum-period", "runtime/src/lib.rs:76", "phase3-done"),
-    "AB401": ("failures/sdk-3932-imported-days", "runtime/src/lib.rs:18", "phase3-done"),
+    "AB401": ("failures/sdk-3932-imported-days", "runtime/src/lib.rs:18", "rules/AB401-at-6s"),
     "AB402": ("failures/laos-788-no-space", "runtime/src/lib.rs:60", "phase3-done"),
     "AB403": ("rules/AB103-slot-mismatch", "runtime/src/lib.rs:43", "phase3-done"),
     "AB404": ("rules/AB404-short-authoring", "node/src/service.rs:73", "phase3-done"),

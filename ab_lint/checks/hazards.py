@@ -28,10 +28,15 @@ def not_aura(t: TargetFacts) -> Iterator[Hit]:
 
 @check("AB401")
 def timing_by_block_number(t: TargetFacts) -> Iterator[Hit]:
+    """Speaks where the block time changes or is about to: a runtime above 6 s still has the
+    phase-3 switch ahead, when every count of parachain blocks starts to last half as long. On
+    a runtime already at 6 s (or faster) that switch is behind it, and counting in blocks is
+    its own business, unless a count is built for another block time (the imported case)."""
     rt = t.runtime
     if rt is None or not aura(t):
         return
     block = t.value("millisecs_per_block")
+    ahead = isinstance(block, int) and block > 6000
     # 1. time constants imported from a crate that assumes another block time
     imports: dict[tuple, list[str]] = {}
     for name in TIME_CONSTANTS:
@@ -42,13 +47,15 @@ def timing_by_block_number(t: TargetFacts) -> Iterator[Hit]:
         assumed = (module_values(crate, t.sdk.name if t.sdk else None) or {}).get(
             "MILLISECS_PER_BLOCK")
         origin = found[0].origin
-        if assumed and block and assumed != block and origin is not None:
+        # wrong now when the crate assumes another block time; wrong after the switch when it
+        # assumes this runtime's, which is about to change
+        if assumed and block and (assumed != block or ahead) and origin is not None:
             key = (origin.file.rel, origin.node.start_byte)
-            imports.setdefault(key, [crate, origin]).append(name)
-    for crate, origin, *names in imports.values():
-        yield Hit(at(None, origin.file, origin.node), "imported", found=names,
-                  data={"crate": crate, "assumed": assumed,
-                        "block": block, "names": names})
+            imports.setdefault(key, [crate, origin, assumed]).append(name)
+    for crate, origin, assumed, *names in imports.values():
+        yield Hit(at(None, origin.file, origin.node),
+                  "imported" if assumed != block else "imported_ahead", found=names,
+                  data={"crate": crate, "assumed": assumed, "block": block, "names": names})
     # 2. pallets that count time in parachain blocks
     for impl in rt.index.impls if rt.index else []:
         if impl.in_runtime_apis or impl.trait is None:
@@ -59,12 +66,13 @@ def timing_by_block_number(t: TargetFacts) -> Iterator[Hit]:
                 continue
             text = re.sub(r"\s+", "", impl.file.text(ty))
             pallet = "::".join(impl.trait_segments()[:-1])
-            if name == "BlockNumberProvider" and text in SYSTEM_PROVIDERS:
-                # before the switch to 6 s this is the hazard; after it, a standing caveat
+            if name == "BlockNumberProvider" and text in SYSTEM_PROVIDERS and (
+                    ahead or block is None):
+                # an unknown block time may still be above 6 s: said, but as info
                 yield Hit(at(None, impl.file, node), "system_provider", found=text,
                           expected="RelaychainDataProvider<Runtime>", data={"pallet": pallet},
-                          severity="warning" if block and block > 6000 else "info")
-            elif block and block > 6000 and DURATION_NAME.search(name):
+                          severity="warning" if ahead else "info")
+            elif ahead and DURATION_NAME.search(name):
                 literal = _literal_blocks(impl.file, ty)
                 if literal is not None and literal >= 1000:
                     yield Hit(at(None, impl.file, node), "literal", found=literal,
