@@ -58,6 +58,17 @@ def test_every_sarif_result_is_located_in_a_file_of_the_repository(name: str) ->
         assert physical["region"]["startLine"] >= 1
 
 
+def test_sarif_names_a_linked_file_by_its_real_path() -> None:
+    # code scanning does not show a result at a path through a symbolic link; the other
+    # formats keep the path the module was read through
+    tree = str(FIXTURES / "shape-symlink-modules")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(out("--format", "sarif", tree))["runs"][0]["results"]}
+    paths = {f["path"] for f in json.loads(out("--format", "json", tree))["findings"]}
+    assert "runtime/src/common/mod.rs" in paths
+    assert "shared/common/mod.rs" in uris and "runtime/src/common/mod.rs" not in uris
+
+
 def test_suppressed_findings_stay_out_of_sarif_unless_kept() -> None:
     # code scanning would open each as an alert; they are still counted
     tree = str(FIXTURES / "rules/suppressed")

@@ -34,7 +34,7 @@ def _rule(rule: catalogue.Rule) -> dict[str, Any]:
     }
 
 
-def _result(f: Finding, index: int) -> dict[str, Any]:
+def _result(f: Finding, index: int, root: Path) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": index,
@@ -53,7 +53,7 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         region: dict[str, int] = {"startLine": f.line or 1, "startColumn": f.column or 1}
         if f.line and f.end_line:
             region.update(endLine=f.end_line, endColumn=max(f.end_column or 1, 1))
-        location: dict[str, Any] = {"artifactLocation": _artifact(f.path)}
+        location: dict[str, Any] = {"artifactLocation": _artifact(f.path, root)}
         if region:
             location["region"] = region
         result["locations"] = [{"physicalLocation": location}]
@@ -64,12 +64,24 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
     return result
 
 
-def _artifact(path: str) -> dict[str, str]:
+def _artifact(path: str, root: Path) -> dict[str, str]:
     """Relative to the repository root (SRCROOT), percent-encoded as RFC 3986 asks; a path that
     is not under the root (a note's absolute path) is a file: URI of its own."""
     if path.startswith("/"):
         return {"uri": Path(path).as_uri()}
-    return {"uri": sarif_uri(path), "uriBaseId": "SRCROOT"}
+    return {"uri": sarif_uri(_real_path(path, root)), "uriBaseId": "SRCROOT"}
+
+
+def _real_path(path: str, root: Path) -> str:
+    """The path of the file itself when `path` reaches it through a symbolic link of the
+    repository: code scanning does not show a result at a linked path ("Symlink resolution",
+    https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support).
+    The other formats keep the path the code was read through."""
+    try:
+        real = (root / path).resolve(strict=True).relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # gone, a loop, or a link out of the repository
+        return path
+    return real.as_posix()
 
 
 def render(data: ReportData, keep_suppressed: bool = False) -> str:
@@ -88,7 +100,7 @@ def render(data: ReportData, keep_suppressed: bool = False) -> str:
                                 "informationUri": INFO_URI,
                                 "rules": [_rule(r) for r in rules]}},
             "originalUriBaseIds": {"SRCROOT": {"uri": root}},
-            "results": [_result(f, index[f.rule]) for f in shown],
+            "results": [_result(f, index[f.rule], Path(data.root)) for f in shown],
             "properties": {"suppressed": len(data.suppressed)},
         }],
     }
