@@ -17,6 +17,10 @@ escape_data() {
     printf '%s' "$v"
 }
 
+# The install step's virtual environment: ab-lint by its path, so that the job's PATH is never
+# changed (ab-lint from PATH when run on its own)
+ab_lint="${AB_LINT_BIN:-ab-lint}"
+
 fail() {  # fail CODE MESSAGE: one annotation, then the exit code
     printf '::error title=ab-lint::%s\n' "$(escape_data "$2")"
     exit "$1"
@@ -46,7 +50,7 @@ token="ab-lint-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
 echo "::stop-commands::$token"
 # `--` ends the options: a path input starting with '-' is still a path
-ab-lint check \
+"$ab_lint" check \
     --target-phase "${AB_LINT_TARGET_PHASE:-3}" \
     --fail-on "$( [ "$fail_on" = never ] && echo error || echo "$fail_on" )" \
     --format "github:$work/annotations" --format "sarif:$sarif" \

@@ -5,38 +5,25 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from action_runner import run_step
 
 from conftest import FIXTURES, ROOT
 
 
-def lint_step() -> dict:
-    action = yaml.safe_load((ROOT / "action.yml").read_text())
-    assert action["runs"]["using"] == "composite"
-    return next(s for s in action["runs"]["steps"] if s.get("id") == "lint")
-
-
 def run_action(tmp_path: Path, env: dict[str, str], **inputs: str):
-    """Run the Action's lint step the way the runner does: inputs into env, then bash."""
-    action = yaml.safe_load((ROOT / "action.yml").read_text())
-    values = {k: v.get("default", "") for k, v in action["inputs"].items()} | inputs
-    step = lint_step()
-    expand = lambda s: re.sub(  # noqa: E731
-        r"\$\{\{\s*(inputs\.([\w-]+)|github\.action_path)\s*\}\}",
-        lambda m: str(ROOT) if m.group(1) == "github.action_path" else values[m.group(2)], s)
-    output, summary = tmp_path / "github_output", tmp_path / "step_summary"
-    output.write_text("")
-    summary.write_text("previous step's summary\n")
-    step_env = {**env, **{k: expand(v) for k, v in step["env"].items()},
-                "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary)}
-    result = subprocess.run(["bash", "-c", expand(step["run"])], cwd=tmp_path, env=step_env,
-                            capture_output=True, text=True, timeout=120)
-    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
-    return result, outputs, summary.read_text()
+    """Run the Action's lint step the way the runner does, with the `ab-lint` on env's PATH as
+    the one the install step made."""
+    done = run_step("lint", tmp_path, tmp_path / "runner_temp", env, inputs,
+                    {"install": {"ab-lint": "ab-lint", "python": sys.executable}},
+                    previous_summary="previous step's summary\n")
+    return done.result, done.outputs, done.summary
 
 
 def test_action_annotates_writes_sarif_and_summary(tmp_path: Path, ab_lint_on_path) -> None:
@@ -72,7 +59,8 @@ def test_action_input_error_always_fails(tmp_path: Path, ab_lint_on_path) -> Non
 def test_action_installs_from_its_own_checkout() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     install = next(s for s in action["runs"]["steps"] if s.get("name") == "Install ab-lint")
-    assert '"${{ github.action_path }}"' in install["run"]
+    assert '"${{ github.action_path }}/action/install.sh"' in install["run"]
+    assert '"$here/.."' in (ROOT / "action" / "install.sh").read_text()
     assert action["outputs"]["sarif-file"]["value"] == "${{ steps.lint.outputs.sarif-file }}"
 
 
