@@ -2,6 +2,10 @@
 # The Action's lint step: one ab-lint run writes the annotations, the SARIF file and the job
 # summary; the step then fails or not per the fail-on input.
 #
+# On an input error (2) or a bug (3) the step fails with ab-lint's message as an annotation and
+# leaves a SARIF file with no results where ab-lint wrote none, so an upload step after it does
+# not fail a second time.
+#
 # What ab-lint prints comes from the pull request's files, and the runner reads workflow
 # commands from stdout and stderr alike. So while ab-lint runs the runner is told to stop
 # reading them (::stop-commands:: with a token no file can know), and the annotations, written
@@ -17,24 +21,39 @@ escape_data() {
     printf '%s' "$v"
 }
 
-# The install step's virtual environment: ab-lint by its path, so that the job's PATH is never
-# changed (ab-lint from PATH when run on its own)
+# The install step's virtual environment: ab-lint and its Python by their paths, so that the
+# job's PATH is never changed (ab-lint and python3 from PATH when run on their own)
 ab_lint="${AB_LINT_BIN:-ab-lint}"
+python="${AB_LINT_PYTHON:-python3}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+write_outputs() {  # write_outputs EXIT_CODE [REPORT]: the step's outputs
+    [ -n "${GITHUB_OUTPUT:-}" ] || return 0
+    {
+        printf 'sarif-file=%s\n' "$sarif"
+        printf 'exit-code=%s\n' "$1"
+        "$python" "$here/outputs.py" phases "${2:-}"
+    } >> "$GITHUB_OUTPUT"
+}
 
 fail() {  # fail CODE MESSAGE: one annotation, then the exit code
     printf '::error title=ab-lint::%s\n' "$(escape_data "$2")"
     exit "$1"
 }
 
-fail_on="${AB_LINT_FAIL_ON:-error}"
-case "$fail_on" in
-    error|warning|info|never) ;;
-    *) fail 2 "fail-on must be error, warning, info or never, not '$fail_on'" ;;
-esac
 sarif="${AB_LINT_SARIF:-ab-lint.sarif}"
 case "$sarif" in
     # written to $GITHUB_OUTPUT as name=value: a line break would add outputs of its own
     *[[:cntrl:]]*) fail 2 "sarif-file must be a path without control characters" ;;
+esac
+fail_on="${AB_LINT_FAIL_ON:-error}"
+case "$fail_on" in
+    error|warning|info|never) ;;
+    *)
+        # an upload step after this one still finds a SARIF file (with no results)
+        "$python" "$here/outputs.py" empty-sarif "$sarif" || true
+        write_outputs 2
+        fail 2 "fail-on must be error, warning, info or never, not '$fail_on'" ;;
 esac
 
 # `args` holds several flags, so it is split on white space; with pathname expansion off, so
@@ -48,15 +67,18 @@ work="$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ab-lint.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 token="ab-lint-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
+before="$("$python" "$here/outputs.py" stamp "$sarif")"
 echo "::stop-commands::$token"
-# `--` ends the options: a path input starting with '-' is still a path
+# `--` ends the options: a path input starting with '-' is still a path. stderr is kept for the
+# annotation below, and printed while commands are still stopped.
 "$ab_lint" check \
     --target-phase "${AB_LINT_TARGET_PHASE:-3}" \
     --fail-on "$( [ "$fail_on" = never ] && echo error || echo "$fail_on" )" \
     --format "github:$work/annotations" --format "sarif:$sarif" \
-    --format "markdown:$work/summary.md" \
-    ${extra[@]+"${extra[@]}"} -- "${AB_LINT_PATH:-.}"
+    --format "markdown:$work/summary.md" --format "json:$work/report.json" \
+    ${extra[@]+"${extra[@]}"} -- "${AB_LINT_PATH:-.}" 2> "$work/stderr"
 code=$?
+cat "$work/stderr" >&2
 echo "::$token::"
 
 if [ -f "$work/annotations" ]; then
@@ -65,14 +87,19 @@ fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -s "$work/summary.md" ]; then
     cat "$work/summary.md" >> "$GITHUB_STEP_SUMMARY"
 fi
-if [ -n "${GITHUB_OUTPUT:-}" ]; then
-    printf 'sarif-file=%s\n' "$sarif" >> "$GITHUB_OUTPUT"
-    printf 'exit-code=%s\n' "$code" >> "$GITHUB_OUTPUT"
-fi
 
 if [ "$code" -ge 2 ]; then
-    exit "$code"  # bad input or settings (2), a bug of ab-lint (3): always a failure
+    # bad input or settings (2), a bug of ab-lint (3): always a failure, said in an annotation
+    # (ab-lint's own words, at most 4000 characters) and with a SARIF file for the upload step
+    message="$(cat "$work/stderr")"
+    message="${message:0:4000}"
+    if [ "$("$python" "$here/outputs.py" stamp "$sarif")" = "$before" ]; then
+        "$python" "$here/outputs.py" empty-sarif "$sarif" || true
+    fi
+    write_outputs "$code" "$work/report.json"
+    fail "$code" "${message:-ab-lint stopped with exit code $code and printed nothing}"
 fi
+write_outputs "$code" "$work/report.json"
 if [ "$fail_on" = never ]; then
     exit 0
 fi

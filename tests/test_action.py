@@ -1,24 +1,174 @@
-"""The Action (action.yml and action/): the job's PATH left alone; the pinned dependencies it
-installs."""
+"""The Action (action.yml and action/): its lint step run as a runner runs it, on a checkout in
+GITHUB_WORKSPACE; the job's PATH left alone; the pinned dependencies it installs."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
 
 import pytest
-from action_runner import action, run_step, step
+from action_runner import StepRun, action, installed_ab_lint, run_step, step
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+from sarif_ingest import assert_ingestible, result_files
 
-from conftest import ROOT
+from ab_lint import __version__
+
+from conftest import FIXTURES, ROOT
+
+
+def workspace_with(tmp_path: Path, fixture: str, folder: str = "") -> Path:
+    """GITHUB_WORKSPACE after actions/checkout: a git work tree holding the fixture, at its root
+    or in `folder`."""
+    workspace = tmp_path / "workspace"
+    shutil.copytree(FIXTURES / fixture, workspace / folder, symlinks=True)
+    subprocess.run(["git", "init", "-q", str(workspace)], check=True, capture_output=True)
+    return workspace
+
+
+def lint(tmp_path: Path, workspace: Path, ab_lint: dict[str, str] | None = None,
+         **inputs: str) -> StepRun:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return run_step("lint", workspace, tmp_path / "runner", env, inputs,
+                    {"install": ab_lint or installed_ab_lint(tmp_path)},
+                    previous_summary="earlier steps' summary\n")
+
+
+def annotations(stdout: str) -> list[str]:
+    """The workflow commands the runner reads: those after ab-lint's stop-commands token."""
+    lines = stdout.splitlines()
+    token = lines[0].removeprefix("::stop-commands::")
+    return lines[lines.index(f"::{token}::") + 1:]
+
+
+def test_lint_step_on_a_checkout(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path, "phase2-done")
+    done = lint(tmp_path, workspace)
+    assert done.result.returncode == 1, done.result.stderr
+    assert done.outputs == {"sarif-file": "ab-lint.sarif", "exit-code": "1",
+                            "phases": '{"runtime":2}', "lowest-phase": "2"}
+    raw = (workspace / "ab-lint.sarif").read_text()
+    assert_ingestible(raw, workspace)
+    files = {m.group(1) for line in annotations(done.result.stdout)
+             if (m := re.search(r"file=([^,:]+)", line))}
+    assert files and all((workspace / f).is_file() for f in files)
+    assert set(result_files(raw)) <= {p.relative_to(workspace).as_posix()
+                                      for p in workspace.rglob("*") if p.is_file()}
+    assert done.summary.startswith("earlier steps' summary\n## ab-lint")
+
+
+def test_phases_of_several_runtimes(tmp_path: Path) -> None:
+    done = lint(tmp_path, workspace_with(tmp_path, "multi-runtime"))
+    assert json.loads(done.outputs["phases"]) == {"runtimes/alpha": 3, "runtimes/beta": 2}
+    assert done.outputs["lowest-phase"] == "2"
+
+
+def test_a_runtime_without_a_phase_and_fail_on_info(tmp_path: Path) -> None:
+    # nimbus has no Aura, so no phase; its one finding is an info one
+    workspace = workspace_with(tmp_path, "nimbus")
+    done = lint(tmp_path, workspace, **{"fail-on": "info"})
+    assert done.result.returncode == 1, done.result.stderr
+    assert done.outputs["phases"] == '{"runtime":null}' and done.outputs["lowest-phase"] == ""
+    assert any(line.startswith("::notice ") for line in annotations(done.result.stdout))
+    assert lint(tmp_path, workspace, **{"fail-on": "warning"}).result.returncode == 0
+
+
+def _error_annotation(stdout: str) -> str:
+    errors = [line for line in stdout.splitlines() if line.startswith("::error title=ab-lint::")]
+    assert len(errors) == 1, stdout
+    return errors[0].removeprefix("::error title=ab-lint::")
+
+
+def _empty_sarif(path: Path, root: Path) -> None:
+    raw = path.read_text()
+    assert_ingestible(raw, root)
+    [run] = json.loads(raw)["runs"]
+    assert run["results"] == []
+    assert run["tool"]["driver"]["name"] == "ab-lint"
+    assert run["tool"]["driver"]["version"] == __version__
+
+
+def test_input_error_annotates_and_leaves_an_empty_sarif(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path, "not-a-parachain")
+    (workspace / "ab-lint.sarif").write_text('{"stale": "from an earlier run"}')
+    done = lint(tmp_path, workspace, **{"fail-on": "never"})
+    assert done.result.returncode == 2
+    assert done.outputs == {"sarif-file": "ab-lint.sarif", "exit-code": "2", "phases": "{}",
+                            "lowest-phase": ""}
+    message = _error_annotation(done.result.stdout)
+    assert "not a parachain" in message and "\n" not in message
+    assert "not a parachain" in done.result.stderr  # in the log too
+    _empty_sarif(workspace / "ab-lint.sarif", workspace)  # replaced: this run wrote none
+
+
+def test_bad_fail_on_leaves_an_empty_sarif(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path, "phase2-done")
+    done = lint(tmp_path, workspace, **{"fail-on": "sometimes"})
+    assert done.result.returncode == 2 and done.outputs["exit-code"] == "2"
+    assert "fail-on must be" in _error_annotation(done.result.stdout)
+    _empty_sarif(workspace / "ab-lint.sarif", workspace)
+
+
+def fake_ab_lint(tmp_path: Path, script: str) -> dict[str, str]:
+    path = tmp_path / "fake-ab-lint"
+    path.write_text("#!/usr/bin/env bash\n" + script)
+    path.chmod(0o755)
+    return {"ab-lint": str(path), "python": sys.executable}
+
+
+def test_a_crash_is_annotated_escaped_whatever_fail_on_says(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path, "phase2-done")
+    crashing = fake_ab_lint(tmp_path, "printf 'ab-lint: internal error: 100%% broken\\r\\n"
+                                      "::warning::not a command\\n' >&2\nexit 3\n")
+    done = lint(tmp_path, workspace, crashing, **{"fail-on": "never"})
+    assert done.result.returncode == 3 and done.outputs["exit-code"] == "3"
+    assert _error_annotation(done.result.stdout) == (
+        "ab-lint: internal error: 100%25 broken%0D%0A::warning::not a command")
+    # ab-lint's stderr reaches the log while commands are stopped
+    assert "::warning::not a command" not in annotations(done.result.stdout)
+    _empty_sarif(workspace / "ab-lint.sarif", workspace)
+
+
+def test_a_sarif_written_before_a_crash_is_kept(tmp_path: Path) -> None:
+    # ab-lint reports everything it could before saying it met a bug (exit 3)
+    workspace = workspace_with(tmp_path, "phase2-done")
+    writes = fake_ab_lint(tmp_path, 'for a in "$@"; do case $a in sarif:*) '
+                                    'echo \'{"kept": true}\' > "${a#sarif:}";; esac; done\n'
+                                    "exit 3\n")
+    done = lint(tmp_path, workspace, writes)
+    assert done.result.returncode == 3
+    assert json.loads((workspace / "ab-lint.sarif").read_text()) == {"kept": True}
+
+
+def test_missing_ab_lint_is_annotated(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path, "phase2-done")
+    done = lint(tmp_path, workspace, {"ab-lint": str(tmp_path / "nowhere"),
+                                      "python": sys.executable})
+    assert done.result.returncode == 127
+    assert "nowhere" in _error_annotation(done.result.stdout)
+    _empty_sarif(workspace / "ab-lint.sarif", workspace)
+
+
+@pytest.mark.xfail(strict=True, reason="root-relative paths land with the lead's change")
+def test_parachain_in_a_subfolder_is_reported_from_the_repository_root(tmp_path: Path) -> None:
+    workspace = workspace_with(tmp_path, "phase2-done", folder="chain")
+    done = lint(tmp_path, workspace, path="chain")
+    assert done.result.returncode == 1, done.result.stderr
+    assert_ingestible((workspace / "ab-lint.sarif").read_text(), workspace)
+    files = [m.group(1) for line in annotations(done.result.stdout)
+             if (m := re.search(r"file=([^,:]+)", line))]
+    assert files and all(f.startswith("chain/") for f in files)
+    assert "chain/runtime/src/lib.rs" in done.summary
+
 
 # The job's Python and PATH
 
@@ -35,6 +185,7 @@ def test_the_job_path_is_left_alone() -> None:
     assert "GITHUB_PATH" not in scripts and "GITHUB_ENV" not in scripts
     lint_env = step("lint")["env"]
     assert lint_env["AB_LINT_BIN"] == "${{ steps.install.outputs.ab-lint }}"
+    assert lint_env["AB_LINT_PYTHON"] == "${{ steps.install.outputs.python }}"
     assert "-c \"$here/constraints.txt\"" in (ROOT / "action" / "install.sh").read_text()
 
 

@@ -436,7 +436,8 @@ def test_action_stops_commands_while_ab_lint_prints(tmp_path: Path, fake_ab_lint
     resume = lines.index(f"::{token}::")
     assert "::error::from stdout" in lines[1:resume]  # printed, but not read as a command
     assert lines[resume + 1:] == ["::notice::annotation"]  # ours, read again
-    assert outputs == {"sarif-file": "ab-lint.sarif", "exit-code": "1"}
+    assert outputs == {"sarif-file": "ab-lint.sarif", "exit-code": "1",
+                       "phases": "{}", "lowest-phase": ""}  # this ab-lint writes no report
 
 
 def test_action_refuses_a_sarif_path_that_would_add_outputs(tmp_path: Path,
@@ -459,7 +460,9 @@ def test_action_escapes_a_bad_fail_on_and_accepts_info(tmp_path: Path, fake_ab_l
 def test_action_on_a_hostile_repository(repo: Path, tmp_path: Path, ab_lint_on_path: Env) -> None:
     result, outputs, summary = run_action(tmp_path, ab_lint_on_path, path=str(repo))
     assert result.returncode == 1, result.stderr
-    assert outputs == {"sarif-file": "ab-lint.sarif", "exit-code": "1"}
+    assert outputs["exit-code"] == "1" and outputs["sarif-file"] == "ab-lint.sarif"
+    # the runtime's name as JSON escapes, on the output's one line
+    assert outputs["phases"].isascii() and list(json.loads(outputs["phases"])) == [RUNTIME]
     lines = result.stdout.splitlines()
     token = lines[0].removeprefix("::stop-commands::")
     annotations = lines[lines.index(f"::{token}::") + 1:]

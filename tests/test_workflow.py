@@ -33,7 +33,8 @@ def test_action_annotates_writes_sarif_and_summary(tmp_path: Path, ab_lint_on_pa
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith("::") for line in lines)
     assert any(line.startswith("::error file=runtime/src/lib.rs,line=") for line in lines)
-    assert outputs == {"sarif-file": "ab-lint.sarif", "exit-code": "1"}
+    assert outputs == {"sarif-file": "ab-lint.sarif", "exit-code": "1",
+                       "phases": '{"runtime":2}', "lowest-phase": "2"}
     sarif = json.loads((tmp_path / "ab-lint.sarif").read_text())
     assert sarif["runs"][0]["results"]
     assert summary.startswith("previous step's summary\n## ab-lint")  # appended, not replaced
