@@ -306,3 +306,15 @@ def test_the_suite_runs_on_the_pinned_versions() -> None:
         assert metadata.version(name) == pinned[name], f"{name} is not at its pinned version"
         todo += map(Requirement, metadata.requires(name) or [])
     assert {"tree-sitter", "click", "markupsafe"} <= seen
+
+
+def test_readme_cites_no_tag_the_repository_lacks() -> None:
+    text = (ROOT / "README.md").read_text()
+    refs = (re.findall(r"uses: ab-lint/ab-lint@(\S+)", text)
+            + re.findall(r"^\s+rev: (\S+)", text, re.MULTILINE))
+    assert len(refs) == 2  # the Action's and the pre-commit hook's
+    tags: set[str] = set()
+    if (ROOT / ".git").exists():
+        tags = set(subprocess.run(["git", "tag"], cwd=ROOT, capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert all(ref == "<commit-sha>" or ref in tags for ref in refs), (refs, sorted(tags))
