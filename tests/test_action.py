@@ -158,7 +158,6 @@ def test_missing_ab_lint_is_annotated(tmp_path: Path) -> None:
     _empty_sarif(workspace / "ab-lint.sarif", workspace)
 
 
-@pytest.mark.xfail(strict=True, reason="root-relative paths land with the lead's change")
 def test_parachain_in_a_subfolder_is_reported_from_the_repository_root(tmp_path: Path) -> None:
     workspace = workspace_with(tmp_path, "phase2-done", folder="chain")
     done = lint(tmp_path, workspace, path="chain")
