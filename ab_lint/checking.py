@@ -12,7 +12,7 @@ from ab_lint import catalogue, files, gating, parallel, suppress
 from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import discover
-from ab_lint.findings import Finding, merge_runtimes, severity_rank
+from ab_lint.findings import Finding, merge_runtimes, merge_same_fix, severity_rank
 from ab_lint.lint import run_repository
 from ab_lint.relay import scan
 from ab_lint.report import ReportData
@@ -69,7 +69,7 @@ def check_repository(path: Path, options: Options) -> Result:
     chosen = {t.runtime_dir: options.target_phase
               or config.target_phase_of(t.runtime_crate, t.runtime_dir) for t in targets}
     gate_of = gating.gates(targets, kept, waived, chosen)
-    findings = merge_runtimes(gating.apply(kept, gate_of))
+    findings = merge_runtimes(merge_same_fix(gating.apply(kept, gate_of)))
     ignored = set().union(*(ids for ids, _ in waiving))
     if "AB900" in run and "AB900" not in ignored:
         # a suppression is judged only by rules that ran in full on every runtime

@@ -37,6 +37,7 @@ class Finding:
     # a step of a phase after the one the runtime is gated on: reported, never failing the run
     later: bool = False
     now: bool = False  # wrong today whatever the phase: never a later step (checks.Hit.now)
+    also: tuple[str, ...] = ()  # other rules that asked for the same edit here (merge_same_fix)
 
     @property
     def runtimes(self) -> tuple[str, ...]:
@@ -61,7 +62,32 @@ class Finding:
             "guide": self.guide, "suppressed": self.suppressed,
             "suppression_reason": self.suppression_reason or None,
             "targets": list(self.runtimes), "later_step": self.later,
+            "also": list(self.also),
         }
+
+
+def merge_same_fix(findings: list[Finding]) -> list[Finding]:
+    """Two rules asking for the same edit at the same place (AB204 and AB404 both want
+    authoring_duration 2000 ms at one line) are one finding: the gating or more severe rule
+    speaks, and the other's reason is added to its message."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        if f.line is None or f.found is None or f.expected is None:
+            groups.setdefault((id(f),), []).append(f)
+            continue
+        key = (f.target, f.path, f.line, f.column, f.end_line, f.end_column, f.found,
+               f.expected, f.suppressed, f.later)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for group in groups.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group.sort(key=lambda f: (not f.gates, -severity_rank(f.severity), f.phase, f.rule))
+        first, rest = group[0], group[1:]
+        out.append(replace(first, also=tuple(f.rule for f in rest), message="; ".join(
+            [first.message] + [f"also {f.rule}: {f.message}" for f in rest])))
+    return out
 
 
 def merge_runtimes(findings: list[Finding]) -> list[Finding]:

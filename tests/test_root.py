@@ -169,3 +169,13 @@ def test_markdown_and_html_list_a_shared_finding_once_in_full(tmp_path: Path) ->
         assert report.count("the block time is 12000 ms") == 1, name
         assert "in 2 runtimes: runtimes/beta, runtimes/gamma" in report, name
         assert "hared with another runtime" in report, name
+
+
+def test_two_rules_asking_for_one_edit_at_one_place_are_one_finding() -> None:
+    # AB204 (the guide's 2000 ms) and AB404 (authoring shorter than the block weight) both
+    # want authoring_duration 2000 ms at the same line
+    doc = json.loads(run("--format", "json", "--exit-zero",
+                         str(FIXTURES / "rules/AB404-short-authoring")).stdout)
+    at = [f for f in doc["findings"] if (f["path"], f["line"]) == ("node/src/service.rs", 73)]
+    assert [(f["rule"], f["also"]) for f in at] == [("AB204", ["AB404"])]
+    assert "; also AB404: " in at[0]["message"]
