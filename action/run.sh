@@ -46,9 +46,12 @@ case "$sarif" in
     # written to $GITHUB_OUTPUT as name=value: a line break would add outputs of its own
     *[[:cntrl:]]*) fail 2 "sarif-file must be a path without control characters" ;;
 esac
-fail_on="${AB_LINT_FAIL_ON:-error}"
+# Empty inputs pass no flag: the repository's settings (ab-lint.toml) then decide, as they do
+# for a developer running ab-lint, and without settings ab-lint's defaults apply (fail on
+# errors; each runtime held to its next phase).
+fail_on="${AB_LINT_FAIL_ON:-}"
 case "$fail_on" in
-    error|warning|info|never) ;;
+    ""|error|warning|info|never) ;;
     *)
         # an upload step after this one still finds a SARIF file (with no results)
         "$python" "$here/outputs.py" empty-sarif "$sarif" || true
@@ -71,9 +74,12 @@ before="$("$python" "$here/outputs.py" stamp "$sarif")"
 echo "::stop-commands::$token"
 # `--` ends the options: a path input starting with '-' is still a path. stderr is kept for the
 # annotation below, and printed while commands are still stopped.
+gates=()
+[ -n "${AB_LINT_TARGET_PHASE:-}" ] && gates+=(--target-phase "$AB_LINT_TARGET_PHASE")
+# never: findings still give exit code 1 (the exit-code output), and the step passes below
+[ -n "$fail_on" ] && gates+=(--fail-on "$( [ "$fail_on" = never ] && echo error || echo "$fail_on")")
 "$ab_lint" check \
-    --target-phase "${AB_LINT_TARGET_PHASE:-3}" \
-    --fail-on "$( [ "$fail_on" = never ] && echo error || echo "$fail_on" )" \
+    ${gates[@]+"${gates[@]}"} \
     --format "github:$work/annotations" --format "sarif:$sarif" \
     --format "markdown:$work/summary.md" --format "json:$work/report.json" \
     ${extra[@]+"${extra[@]}"} -- "${AB_LINT_PATH:-.}" 2> "$work/stderr"

@@ -317,3 +317,23 @@ def test_readme_cites_no_tag_the_repository_lacks() -> None:
         tags = set(subprocess.run(["git", "tag"], cwd=ROOT, capture_output=True, text=True,
                                   check=True).stdout.split())
     assert all(ref == "<commit-sha>" or ref in tags for ref in refs), (refs, sorted(tags))
+
+
+def test_empty_inputs_leave_the_gates_to_the_repository(tmp_path: Path) -> None:
+    # phase1-done is held to phase 2 by default: its phase-2 error fails the step, its phase-3
+    # steps are later steps, in the summary and not annotated
+    workspace = workspace_with(tmp_path, "phase1-done")
+    done = lint(tmp_path, workspace)
+    assert done.result.returncode == 1, done.result.stderr
+    commands = annotations(done.result.stdout)
+    assert any("AB202" in c for c in commands) and not any("AB303" in c for c in commands)
+    assert "Later steps" in done.summary and "AB303" in done.summary
+    # the team's settings hold it to phase 1, which it meets: the step passes
+    (workspace / "ab-lint.toml").write_text("target-phase = 1\n")
+    (tmp_path / "again").mkdir()
+    done = lint(tmp_path / "again", workspace)
+    assert done.result.returncode == 0, done.result.stdout + done.result.stderr
+    # an input still wins over the settings
+    (tmp_path / "third").mkdir()
+    done = lint(tmp_path / "third", workspace, **{"target-phase": "2"})
+    assert done.result.returncode == 1
