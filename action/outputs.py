@@ -24,10 +24,12 @@ INFO_URI = "https://github.com/ab-lint/ab-lint"
 def phases(report: Path) -> str:
     """`phases`: each runtime's phase as one line of JSON (null for a runtime that does not use
     Aura); `lowest-phase`: the lowest phase a runtime has reached, empty when none has one.
+    The phase is the one the report's header shows: steps the team waived count as met.
     No report (ab-lint stopped on an input error) is no runtime."""
     try:
-        by_runtime = json.loads(report.read_text(encoding="utf-8"))["summary"]["phases"]
-    except (OSError, ValueError, KeyError, TypeError):
+        targets = json.loads(report.read_text(encoding="utf-8"))["targets"]
+        by_runtime = {t["runtime"]: t.get("reached", t["phase"]) for t in targets}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         by_runtime = {}
     known = [p for p in by_runtime.values() if isinstance(p, int)]
     # ASCII JSON on one line: a runtime's name cannot end the output's line

@@ -337,3 +337,11 @@ def test_empty_inputs_leave_the_gates_to_the_repository(tmp_path: Path) -> None:
     (tmp_path / "third").mkdir()
     done = lint(tmp_path / "third", workspace, **{"target-phase": "2"})
     assert done.result.returncode == 1
+
+
+def test_phases_count_waived_steps_as_met(tmp_path: Path) -> None:
+    # phase2-done misses only phase-3 steps; with those rules ignored it has reached phase 3
+    workspace = workspace_with(tmp_path, "phase2-done")
+    done = lint(tmp_path, workspace, args="--ignore AB301,AB302,AB303,AB304,AB305")
+    assert done.outputs["phases"] == '{"runtime":3}' and done.outputs["lowest-phase"] == "3"
+    assert "waived: --ignore" in done.summary
