@@ -17,6 +17,8 @@ from typing import Any
 import jinja2
 import rtoml
 
+from ab_lint.sdk import release_key
+
 # `step` is the guide's numbering, phase.step and a sub-step letter: "1.7a"
 _STEP = re.compile(r"(\d+)\.(\d+)([a-z]?)")
 
@@ -41,6 +43,23 @@ class Rule:
     panic: str = ""
     explain: dict[str, str] = field(default_factory=dict)
     step: str = ""  # the guide step it checks, or sits beside; "" for none
+    # the SDK releases whose code the rule's truth depends on: ">=stable2506",
+    # ">=stable2503, <stable2512"; "" for a rule that holds on every release
+    releases: str = ""
+
+    def applies_to(self, release: str | None) -> bool | None:
+        """Whether the rule holds for a runtime on `release`; None when that cannot be told
+        (the release is unknown and the rule depends on it)."""
+        if not self.releases:
+            return True
+        key = release_key(release) if release else None
+        if key is None:
+            return None
+        for bound in _bounds(self.releases):
+            op, other = bound
+            if (op == ">=" and key < other) or (op == "<" and key >= other):
+                return False
+        return True
 
     @property
     def order(self) -> tuple[int, int, str, str]:
@@ -89,14 +108,31 @@ def load() -> dict[str, Rule]:
             severity=data["severity"], guide=data["guide"], gates=bool(data.get("gates")),
             message=_variants(data["message"]), fix=_variants(data["fix"]),
             panic=data.get("panic", ""), explain=dict(data.get("explain", {})),
-            step=str(data.get("step", "")),
+            step=str(data.get("step", "")), releases=str(data.get("releases", "")),
         )
         if rule.id != path.stem:
             raise ValueError(f"{path.name} declares id {rule.id}")
         if rule.step and not _STEP.fullmatch(rule.step):
             raise ValueError(f"{path.name}: step {rule.step!r} is not phase.step, e.g. 1.7a")
+        if rule.releases:
+            _bounds(rule.releases)  # a malformed range fails here, not when a runtime meets it
         rules[rule.id] = rule
     return rules
+
+
+_BOUND = re.compile(r"\s*(>=|<)\s*(\S+)\s*")
+
+
+@cache
+def _bounds(spec: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    out = []
+    for part in spec.split(","):
+        match = _BOUND.fullmatch(part)
+        key = release_key(match[2]) if match else None
+        if match is None or key is None:
+            raise ValueError(f"releases {spec!r}: write >=stableYYMM and/or <stableYYMM")
+        out.append((match[1], key))
+    return tuple(out)
 
 
 def guide_order(rule_id: str) -> tuple[int, int, str, str]:

@@ -188,7 +188,8 @@ def list_rules(fmt: str) -> None:
 
         click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title, "phase": r.phase,
                                 "severity": r.severity, "gates_phase": r.gates,
-                                "guide": r.guide} for r in rules.values()], indent=2))
+                                "releases": r.releases or None, "guide": r.guide}
+                               for r in rules.values()], indent=2))
         return
     for r in rules.values():
         gate = "gates" if r.gates else "     "
@@ -207,7 +208,8 @@ def explain(rule_id: str) -> None:
         sys.exit(EXIT_INPUT)
     ex = rule.explain
     parts = [f"{rule.id} ({rule.name}): {rule.title}",
-             f"phase {rule.phase}, {rule.severity}" + (", gates the phase" if rule.gates else ""),
+             f"phase {rule.phase}, {rule.severity}" + (", gates the phase" if rule.gates else "")
+             + (f", SDK releases {rule.releases}" if rule.releases else ""),
              "", "What it does", f"  {ex.get('what', '')}", "", "Why it matters",
              f"  {ex.get('why', '')}"]
     if rule.panic:

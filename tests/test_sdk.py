@@ -376,3 +376,19 @@ def test_five_megabyte_lock_is_read(tmp_path: Path) -> None:
     root = write(tmp_path, {"Cargo.lock": text})
     release = read_release(root)
     assert release is not None and release.name == "stable2503"
+
+
+def test_a_rule_says_which_releases_it_holds_for() -> None:
+    from dataclasses import replace
+
+    from ab_lint import catalogue
+
+    base = catalogue.load()["AB101"]
+    assert base.applies_to(None) is True  # no releases: holds on every one
+    rule = replace(base, releases=">=stable2503, <stable2512")
+    assert rule.applies_to("stable2503") is True and rule.applies_to("stable2509") is True
+    assert rule.applies_to("stable2512") is False and rule.applies_to("polkadot-v1.7") is False
+    assert rule.applies_to("unstable2507") is True  # between the stable lines it sits in
+    assert rule.applies_to(None) is None  # unknown: the rule must say so
+    with pytest.raises(ValueError):
+        catalogue._bounds("since stable2503")

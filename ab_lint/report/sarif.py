@@ -30,7 +30,8 @@ def _rule(rule: catalogue.Rule) -> dict[str, Any]:
         "help": {"text": help_text, "markdown": help_md},
         "helpUri": rule.guide,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"phase": rule.phase, "gatesPhase": rule.gates},
+        "properties": {"phase": rule.phase, "gatesPhase": rule.gates,
+                       **({"releases": rule.releases} if rule.releases else {})},
     }
 
 
