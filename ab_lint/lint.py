@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 
 from ab_lint import catalogue
 from ab_lint.checks import CHECKS, REPO_CHECKS, Hit
@@ -52,11 +53,26 @@ def run_targets(targets: list[TargetFacts], selected: set[str] | None = None,
             rule = rules[rule_id]
             if (selected is not None and rule_id not in selected) or rule.phase > target_phase:
                 continue
-            context = {"facts": facts, "node_facts": node, "runtime": t.runtime_crate}
+            release = t.sdk.name if t.sdk else None
+            applies = rule.applies_to(release)
+            if applies is False:
+                continue  # the rule is about other releases than this runtime's
+            context = {"facts": facts, "node_facts": node, "runtime": t.runtime_crate,
+                       "sdk": release}
             with guard.around(t.runtime_dir, f"checking {rule_id} on {t.runtime_crate}") if (
                     guard is not None) else contextlib.nullcontext():
-                findings.extend([_finding(rule, hit, t, context) for hit in CHECKS[rule_id](t)])
+                hits = [_finding(rule, hit, t, context) for hit in CHECKS[rule_id](t)]
+            findings.extend(hits if applies else [_unknown_release(f, rule) for f in hits])
     return sorted(findings, key=Finding.sort_key)
+
+
+def _unknown_release(f: Finding, rule: catalogue.Rule) -> Finding:
+    """A rule about some releases, on a runtime whose release could not be read: said, and at
+    most a warning (the most common case is assumed, not known)."""
+    severity = "warning" if f.severity == "error" else f.severity
+    return replace(f, severity=severity, fix_hint=f"{f.fix_hint} (This holds for SDK "
+                   f"releases {rule.releases}; ab-lint could not read the release this runtime "
+                   "builds against from Cargo.lock or the manifests.)")
 
 
 def _finding(rule: catalogue.Rule, hit: Hit, t: TargetFacts | None,
