@@ -45,6 +45,10 @@ CASES = {
     "AB403": ("rules/AB103-slot-mismatch", "runtime/src/lib.rs:43", "phase3-done"),
     "AB404": ("rules/AB404-short-authoring", "node/src/service.rs:73", "phase3-done"),
     "AB408": ("failures/sdk-4589-old-sdk", "Cargo.lock:6", "phase3-done"),
+    "AB601": ("rules/AB601-renamed-pallets", "runtime/src/lib.rs:112", "omni-node"),
+    "AB602": ("rules/AB602-no-aura-api", "runtime/src/lib.rs:121", "omni-node"),
+    "AB603": ("rules/AB603-para-id", "chain-specs/wren-local.json:8", "omni-node"),
+    "AB604": ("rules/AB604-ed25519", "runtime/src/lib.rs:98", "omni-node"),
     "AB900": ("rules/AB900-unused-suppression", "runtime/src/lib.rs:59", "phase3-done"),
 }
 
