@@ -379,6 +379,64 @@ class RuntimeModel:
                     return self._returned(helper, segs[1], depth + 1)
         return impl.module, expr
 
+    def returned(self, api: Impl | None, fn_name: str) -> tuple[Module, Node] | None:
+        """The expression runtime API `fn_name` returns, helpers followed; None without one."""
+        return self._returned(api, fn_name) if api is not None else None
+
+    def migrations_mention(self, name: str, crate_part: str) -> Located | None:
+        """Where `..crate_part..::name` is listed among the runtime's migrations: the sixth
+        argument of `frame_executive::Executive<..>` or frame_system's `SingleBlockMigrations`,
+        followed through type aliases (`Migrations`, `migrations::Unreleased`) into nested
+        tuples. None when it is not listed (or nothing lists migrations)."""
+        needle = name.encode()
+        if self.index is None or not self.loader.reaches_mention(self.crate, needle):
+            return None  # nothing the runtime can see writes it: no alias to follow
+        roots: list[tuple[Module, Node]] = []
+        for module in self.modules:
+            for item in module.items.get("Executive", []):
+                value = item.value
+                args = value.child_by_field_name("type_arguments") if value is not None and (
+                    value.type == "generic_type") else None
+                named = [c for c in args.named_children if c.type not in (
+                    "line_comment", "block_comment")] if args is not None else []
+                if len(named) >= 6:
+                    roots.append((module, named[5]))
+        system = self.pallet_config("frame_system")
+        single = self.associated(system, "SingleBlockMigrations")
+        if single is not None and system is not None:
+            ty = single.child_by_field_name("type")
+            if ty is not None:
+                roots.append((system.module, ty))
+        seen: set[tuple[int, int]] = set()
+        for module, node in roots:
+            found = self._listed(module, node, name, crate_part, seen, 0)
+            if found is not None:
+                return found
+        return None
+
+    def _listed(self, module: Module, node: Node, name: str, crate_part: str,
+                seen: set[tuple[int, int]], depth: int) -> Located | None:
+        key = (id(module.file), node.start_byte)
+        if key in seen or depth > 6:  # an alias cycle, or a chain no runtime writes
+            return None
+        seen.add(key)
+        for path in _paths(tokens(node, module.file.data)):
+            if path[-1] == name:
+                target = self.loader.program.resolve(module, path)
+                segs = full_path(target, path)
+                if any(crate_part in s for s in (*path, *segs)):
+                    return at(True, module.file, _token_node(node, module.file.data, name))
+                continue
+            if not path[-1][:1].isupper() or path[-1] in ("Runtime", "Self"):
+                continue
+            target = self.loader.program.resolve(module, path)
+            if isinstance(target, Item) and target.kind == "type" and target.value is not None:
+                found = self._listed(target.module, target.value, name, crate_part, seen,
+                                     depth + 1)
+                if found is not None:
+                    return found
+        return None
+
     def inherent_impl_with(self, fn_name: str) -> Impl | None:
         for impl in self.index.impls if self.index else []:
             if impl.trait is None and fn_name in impl.functions(self.features):
@@ -702,6 +760,11 @@ def _paths(toks: list) -> list[list[str]]:
             out.append(path)
         i += 1
     return out
+
+
+def _token_node(node: Node, data: bytes, text: str) -> Node:
+    """The first token of `node` that reads `text` (the name to point at), else `node`."""
+    return next((t.node for t in tokens(node, data) if t.text == text), node)
 
 
 def _with_local_uses(file: SourceFile, node: Node, segs: list[str]) -> list[str]:
