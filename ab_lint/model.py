@@ -420,14 +420,20 @@ class RuntimeModel:
         if key in seen or depth > 6:  # an alias cycle, or a chain no runtime writes
             return None
         seen.add(key)
-        for path in _paths(tokens(node, module.file.data)):
-            if path[-1] == name:
-                target = self.loader.program.resolve(module, path)
-                segs = full_path(target, path)
-                if any(crate_part in s for s in (*path, *segs)):
-                    return at(True, module.file, _token_node(node, module.file.data, name))
+        toks = tokens(node, module.file.data)
+        for i, tok in enumerate(toks):
+            if tok.text != name:
                 continue
-            if not path[-1][:1].isupper() or path[-1] in ("Runtime", "Self"):
+            path, j = [name], i
+            while j >= 2 and toks[j - 1].text == "::" and toks[j - 2].kind in (
+                    "identifier", "type_identifier"):
+                path.insert(0, toks[j - 2].text)
+                j -= 2
+            segs = full_path(self.loader.program.resolve(module, path), path)
+            if any(crate_part in s for s in (*path, *segs)):
+                return at(True, module.file, tok.node)
+        for path in _paths(toks, types=True):
+            if path[-1] == name or not path[-1][:1].isupper() or path[-1] in ("Runtime", "Self"):
                 continue
             target = self.loader.program.resolve(module, path)
             if isinstance(target, Item) and target.kind == "type" and target.value is not None:
@@ -611,6 +617,32 @@ class NodeModel:
                                           self.runtime.lib_name)
         return self._startup
 
+    def mention(self, rust_name: str, package: str) -> Located | None:
+        """Where the node's own crates use the crate `package` (`rust_name` in code): the first
+        use in Rust outside comments, else the dependency line of a manifest. The bytes are
+        searched first, so only a file that names it is parsed."""
+        needle = rust_name.encode()
+        crates = [self.crate, *self._node_side_crates()]
+        for crate in crates:
+            for path, data in sorted(self.loader.sources(crate).items()):
+                start = data.find(needle)
+                if start < 0:
+                    continue
+                source = self.loader.program.source(path)
+                while source is not None and start >= 0:
+                    node = source.root.descendant_for_byte_range(start, start + len(needle))
+                    if node is not None and "comment" not in node.type and (
+                            "string" not in node.type):
+                        return at(rust_name, source, node)
+                    start = data.find(needle, start + 1)
+        for crate in crates:
+            m = crate.manifest
+            for dep in m.dependencies.values():
+                if dep.package == package:
+                    return Located(rust_name, self.loader.diags.relative(m.path),
+                                   m.dependency_line(dep.key), 1)
+        return None
+
     def _files(self, crate: Crate, index: CrateIndex) -> list[NodeFile]:
         out = []
         for path in self.loader.sources(crate):
@@ -746,25 +778,22 @@ def _features_for(node: Crate, runtime: Crate) -> frozenset[str]:
                      and f != "default")
 
 
-def _paths(toks: list) -> list[list[str]]:
-    """The paths (`A`, `a::B`) an expression's tokens mention."""
+def _paths(toks: list, types: bool = False) -> list[list[str]]:
+    """The paths (`A`, `a::B`) an expression's tokens mention; with `types`, those of a type
+    too (whose last segment is a type_identifier)."""
+    kinds = ("identifier", "type_identifier") if types else ("identifier",)
     out: list[list[str]] = []
     i = 0
     while i < len(toks):
-        if toks[i].kind == "identifier":
+        if toks[i].kind in kinds:
             path = [toks[i].text]
             while (i + 2 < len(toks) and toks[i + 1].text == "::"
-                   and toks[i + 2].kind == "identifier"):
+                   and toks[i + 2].kind in kinds):
                 path.append(toks[i + 2].text)
                 i += 2
             out.append(path)
         i += 1
     return out
-
-
-def _token_node(node: Node, data: bytes, text: str) -> Node:
-    """The first token of `node` that reads `text` (the name to point at), else `node`."""
-    return next((t.node for t in tokens(node, data) if t.text == text), node)
 
 
 def _with_local_uses(file: SourceFile, node: Node, segs: list[str]) -> list[str]:
