@@ -388,9 +388,8 @@ class RuntimeModel:
         argument of `frame_executive::Executive<..>` or frame_system's `SingleBlockMigrations`,
         followed through type aliases (`Migrations`, `migrations::Unreleased`) into nested
         tuples. None when it is not listed (or nothing lists migrations)."""
-        needle = name.encode()
-        if self.index is None or not self.loader.reaches_mention(self.crate, needle):
-            return None  # nothing the runtime can see writes it: no alias to follow
+        if self.index is None:
+            return None
         roots: list[tuple[Module, Node]] = []
         for module in self.modules:
             for item in module.items.get("Executive", []):
@@ -429,11 +428,22 @@ class RuntimeModel:
                     "identifier", "type_identifier"):
                 path.insert(0, toks[j - 2].text)
                 j -= 2
-            segs = full_path(self.loader.program.resolve(module, path), path)
-            if any(crate_part in s for s in (*path, *segs)):
+            # the path as written names the crate (the usual shape); one headed by another
+            # dependency is that crate's (`pallet_session::..::MigrateV0ToV1`), and resolving
+            # it would parse that crate; a bare or local name is followed to what it imports
+            if any(crate_part in s for s in path):
+                return at(True, module.file, tok.node)
+            if len(path) > 1 and path[0] in self._deps:
+                continue
+            if any(crate_part in s for s in full_path(
+                    self.loader.program.resolve(module, path), path)):
                 return at(True, module.file, tok.node)
         for path in _paths(toks, types=True):
             if path[-1] == name or not path[-1][:1].isupper() or path[-1] in ("Runtime", "Self"):
+                continue
+            if len(path) > 1 and path[0] in self._deps:
+                # another crate's migration (`pallet_x::migrations::v1::MigrateToV1`), not an
+                # alias of the runtime's own: resolving it would parse that crate for nothing
                 continue
             target = self.loader.program.resolve(module, path)
             if isinstance(target, Item) and target.kind == "type" and target.value is not None:
@@ -618,29 +628,23 @@ class NodeModel:
         return self._startup
 
     def mention(self, rust_name: str, package: str) -> Located | None:
-        """Where the node's own crates use the crate `package` (`rust_name` in code): the first
-        use in Rust outside comments, else the dependency line of a manifest. The bytes are
-        searched first, so only a file that names it is parsed."""
+        """Where the node uses the crate `package` (`rust_name` in code): the first use in
+        Rust outside comments, among the files of the node's crates its start-up values are
+        read from (listed once per node, and read already), else the node's dependency line."""
         needle = rust_name.encode()
-        crates = [self.crate, *self._node_side_crates()]
-        for crate in crates:
-            for path, data in sorted(self.loader.sources(crate).items()):
-                start = data.find(needle)
-                if start < 0:
-                    continue
-                source = self.loader.program.source(path)
-                while source is not None and start >= 0:
-                    node = source.root.descendant_for_byte_range(start, start + len(needle))
-                    if node is not None and "comment" not in node.type and (
-                            "string" not in node.type):
-                        return at(rust_name, source, node)
-                    start = data.find(needle, start + 1)
-        for crate in crates:
-            m = crate.manifest
-            for dep in m.dependencies.values():
-                if dep.package == package:
-                    return Located(rust_name, self.loader.diags.relative(m.path),
-                                   m.dependency_line(dep.key), 1)
+        for entry in self.startup.files:
+            data = entry.file.data
+            start = data.find(needle)
+            while start >= 0:
+                node = entry.file.root.descendant_for_byte_range(start, start + len(needle))
+                if node is not None and "comment" not in node.type and "string" not in node.type:
+                    return at(rust_name, entry.file, node)
+                start = data.find(needle, start + 1)
+        m = self.crate.manifest
+        for dep in m.dependencies.values():
+            if dep.package == package:
+                return Located(rust_name, self.loader.diags.relative(m.path),
+                               m.dependency_line(dep.key), 1)
         return None
 
     def _files(self, crate: Crate, index: CrateIndex) -> list[NodeFile]:
