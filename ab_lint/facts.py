@@ -378,9 +378,11 @@ def _ump_signals(rt: RuntimeModel) -> Located:
         return NONE
     entries = m.enabled_entries()
     for dep in deps:
-        enabled = UMP_SIGNALS in dep.features or any(
-            e in entries for e in (f"{dep.key}/{UMP_SIGNALS}", f"{dep.key}?/{UMP_SIGNALS}"))
-        if not enabled:
+        if UMP_SIGNALS not in dep.features:
+            if any(e in entries for e in (f"{dep.key}/{UMP_SIGNALS}",
+                                          f"{dep.key}?/{UMP_SIGNALS}")):
+                return Located(True, rel, m.line_of(
+                    rf'"{re.escape(dep.key)}\??/{UMP_SIGNALS}"'), 1)
             continue
         line = m.line_of(rf'"{UMP_SIGNALS}"')
         if line is not None:
