@@ -140,8 +140,8 @@ def test_github_limits_most_severe_first(tmp_path: Path) -> None:
 def test_markdown_summary() -> None:
     md = out("--format", "markdown", str(FIXTURES / "multi-runtime"))
     assert md.startswith("## ab-lint")
-    assert "| `runtimes/alpha` | alpha-runtime | node | 3/3 |" in md
-    assert "| `runtimes/beta` | beta-runtime | node | 2/3 |" in md
+    assert "| `runtimes/alpha` | alpha-runtime | node | polkadot-v1.9 | 3/3 |" in md
+    assert "| `runtimes/beta` | beta-runtime | node | polkadot-v1.9 | 2/3 |" in md
     assert "**Phase 3: async backing active**" in md
 
 
@@ -239,7 +239,7 @@ def _hostile_report() -> str:
     from ab_lint.report.markdown import render
 
     target = SimpleNamespace(runtime_dir="runtime|x", runtime_crate="crate<b>", node_dir=None,
-                             phase=3)
+                             phase=3, sdk=None)
     f = Finding(rule="AB305", severity="error", phase=3, title="t", message=HOSTILE_MESSAGE,
                 fix_hint="Write <MinimumPeriod> as `ConstU64<0>` | https://evil.example",
                 path="runtime/src/lib.rs", line=80, column=2, end_line=80, end_column=9,
@@ -334,7 +334,9 @@ def test_html_lists_next_steps_in_guide_order() -> None:
 
 def test_html_overview_table_for_several_runtimes() -> None:
     page = _page("multi-runtime")
-    assert page.rows == [["runtime", "crate", "node", "phase", "errors", "warnings"],
-                         ["runtimes/alpha", "alpha-runtime", "node", "3/3", "0", "0"],
-                         ["runtimes/beta", "beta-runtime", "node", "2/3", "4", "1"]]
+    assert page.rows == [["runtime", "crate", "node", "SDK", "phase", "errors", "warnings"],
+                         ["runtimes/alpha", "alpha-runtime", "node", "polkadot-v1.9", "3/3",
+                          "0", "0"],
+                         ["runtimes/beta", "beta-runtime", "node", "polkadot-v1.9", "2/3",
+                          "4", "1"]]
     assert [s.split()[0] for s in page.steps] == ["AB301", "AB302", "AB303", "AB305"]

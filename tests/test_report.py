@@ -186,7 +186,7 @@ def test_info_findings_are_one_line_per_runtime_unless_asked() -> None:
     from ab_lint.report.text import render
 
     target = SimpleNamespace(runtime_dir="runtime", runtime_crate="rt", node_dir="node",
-                             phase=3)
+                             phase=3, sdk=None)
     warning = Finding(rule="AB304", severity="warning", phase=3, title="t", message="budget",
                       fix_hint="f", path="runtime/src/lib.rs", line=2, column=1, end_line=2,
                       end_column=2, target="runtime")

@@ -7,7 +7,7 @@ import markupsafe
 
 from ab_lint.findings import Finding
 from ab_lint.report import ReportData, blob_url, tally
-from ab_lint.report.text import PHASES
+from ab_lint.report.text import PHASES, sdk_name
 from ab_lint.sanitize import display, guard_lines, safe_url
 
 
@@ -40,6 +40,7 @@ def render(data: ReportData) -> str:
     page = _ENV.get_template("report.html.j2").render(
         root=data.root, targets=data.targets, findings=data.active, summary=tally(data.counts()),
         counts=data.target_counts, next_steps=data.next_steps, phases=PHASES,
-        code=lambda f: data.code_lines(f, 1, 1), reached=data.reached, listed=data.listed,
+        code=lambda f: data.code_lines(f, 1, 1), reached=data.reached,
+        sdk=sdk_name, listed=data.listed,
         shared=data.shared, waivers=data.waivers)
     return guard_lines(page, colon="&#58;", hash_="&#35;")

@@ -8,7 +8,7 @@ import jinja2
 
 from ab_lint.findings import Finding
 from ab_lint.report import ReportData, blob_url, tally
-from ab_lint.report.text import PHASES
+from ab_lint.report.text import PHASES, sdk_name
 from ab_lint.sanitize import guard_lines, markdown_code, markdown_message, markdown_text, safe_url
 
 
@@ -53,6 +53,7 @@ def render(data: ReportData) -> str:
     text = _ENV.get_template("report.md.j2").render(
         targets=data.targets, findings=data.active, summary=tally(data.counts()),
         counts=data.target_counts, next_steps=data.next_steps, phases=PHASES,
-        reached=data.reached, listed=data.listed, shared=data.shared, waivers=data.waivers)
+        reached=data.reached, sdk=sdk_name, listed=data.listed, shared=data.shared,
+        waivers=data.waivers)
     # no line can start with repository text; this holds it should a template change
     return guard_lines(text.rstrip() + "\n", colon="&#58;", hash_="&#35;")

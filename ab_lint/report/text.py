@@ -67,6 +67,12 @@ def _code(line: str) -> str:
     return display(line.removesuffix("\r").replace("\t", "    "))
 
 
+def sdk_name(t: TargetFacts) -> str:
+    """The release a runtime builds against, as every report's header names it: the rules'
+    messages and hints depend on it, so the reader sees which release they were worded for."""
+    return t.sdk.name if t.sdk is not None else "unknown"
+
+
 def _progress(phase: int | None) -> str:
     if phase is None:
         return "n/a (not an Aura runtime)"
@@ -91,7 +97,7 @@ def render(data: ReportData, style: Style = _plain, quiet: bool = False,
         said = PHASES.get(phase_now or 0, "phase 1 not complete") if phase_now else (
             "phase 1 not complete" if phase_now == 0 else "")
         head = (f"{style(display(t.runtime_dir), bold=True)} ({display(t.runtime_crate)}), "
-                f"node: {node}")
+                f"node: {node}, SDK {sdk_name(t)}")
         lines.append(head)
         lines.append(f"  {_progress(phase_now)}" + (f"  {said}" if said else "")
                      + (f" ({display(w)})" if (w := data.waivers(t)) else ""))
