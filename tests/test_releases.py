@@ -59,3 +59,65 @@ def test_the_header_names_the_release(release: str, tmp_path: Path) -> None:
     assert f"### runtime (phase 2/3, SDK {release})" in md
     page = run("--exit-zero", "--format", "html", str(tree)).stdout
     assert f"SDK {release} &middot;" in page
+
+
+def edit(tree: Path, rel: str, old: str, new: str) -> None:
+    path = tree / rel
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new))
+
+
+def hits(doc: dict[str, Any], rule: str) -> list[dict[str, Any]]:
+    return [f for f in doc["findings"] if f["rule"] == rule]
+
+
+RELAY_SLOT = "const RELAY_CHAIN_SLOT_DURATION_MILLIS: u32 = 12_000;"
+
+
+@pytest.mark.parametrize(("release", "relay_slot", "panic"), [
+    ("polkadot-v1.13", 12_000, '"slot number mismatch"'),
+    ("polkadot-v1.13", 3000, '"slot number mismatch"'),
+    ("stable2409", 3000, '"Parachain slot is too far in the future"'),
+    ("stable2503", 3000, '"Parachain slot is too far in the future"'),
+    ("stable2512", 12_000, '"Parachain slot must match relay-derived slot"'),
+    ("stable2606", 3000, '"Parachain slot must match relay-derived slot"'),
+])
+def test_ab102_names_the_panic_of_the_release(release: str, relay_slot: int, panic: str,
+                                               tmp_path: Path) -> None:
+    tree = on_release("rules/AB102-relay-slot", release, tmp_path)
+    edit(tree, "runtime/src/lib.rs", RELAY_SLOT,
+         f"const RELAY_CHAIN_SLOT_DURATION_MILLIS: u32 = {relay_slot};")
+    [f] = hits(report(tree), "AB102")
+    assert f["severity"] == "error"
+    assert f"panics with {panic}" in f["fix_hint"] and release in f["fix_hint"]
+
+
+@pytest.mark.parametrize("release", ["stable2407", "stable2409", "stable2509"])
+def test_ab102_says_a_long_relay_slot_panics_nowhere_until_stable2512(
+        release: str, tmp_path: Path) -> None:
+    """From #4097 to #9712 the hook only rejects a parachain slot ahead of the relay's: a
+    relay slot above 6000 ms passes, and still fails phase 1 (an error that gates)."""
+    tree = on_release("rules/AB102-relay-slot", release, tmp_path)
+    [f] = hits(report(tree), "AB102")
+    assert f["severity"] == "error" and f["gates_phase"]
+    assert f"on {release} nothing panics" in f["message"]
+    assert "From stable2512 (polkadot-sdk #9712)" in f["fix_hint"]
+    assert "Parachain slot must match relay-derived slot" in f["fix_hint"]
+
+
+def test_ab102_on_an_unknown_release_lists_each_panic(tmp_path: Path) -> None:
+    tree = on_release("rules/AB102-relay-slot", "unknown", tmp_path)
+    [f] = hits(report(tree), "AB102")
+    # 12 s is wrong on every release: the release changes the panic, not the verdict
+    assert f["severity"] == "error"
+    assert "could not read" in f["fix_hint"]
+    for panic in ("Parachain slot must match relay-derived slot", "slot number mismatch"):
+        assert panic in f["fix_hint"]
+
+
+def test_ab102_takes_the_relay_primitives_constant_as_6000() -> None:
+    doc = lint_json(FIXTURES / "rules/AB102-relay-slot-from-primitives")
+    [target] = doc["targets"]
+    assert target["facts"]["relay_chain_slot_duration_millis"] == 6000
+    assert target["phase"] == 3 and not hits(doc, "AB102")

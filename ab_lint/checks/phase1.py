@@ -34,6 +34,41 @@ def aura(t: TargetFacts) -> bool:
     return t.value("consensus") == "aura"
 
 
+def release(t: TargetFacts) -> str | None:
+    """The release name the rules word their text for; None when it could not be read."""
+    return t.sdk.name if t.sdk is not None and t.sdk.key is not None else None
+
+
+def since(t: TargetFacts, name: str) -> bool | None:
+    """Whether the runtime builds against `name` or later; None when the release is unknown
+    (each rule then says so and words its text for the most common case)."""
+    return None if release(t) is None else t.sdk.at_least(name)
+
+
+# What the consensus hook does with a relay slot argument R other than the relay's 6000 ms,
+# by release (cumulus/pallets/aura-ext/src/consensus_hook.rs, history read on
+# amforc/polkadot-sdk): before #4097 (prdoc 1.15.0, i.e. stable2407) it asserted the slot
+# equal to the one derived from the relay ("slot number mismatch"); #4097 to #9712 it only
+# rejects a parachain slot ahead of the derived one (R < 6000: "Parachain slot is too far in
+# the future"; R > 6000 passes unnoticed); #9712 (merged 2025-10-10, before the stable2512
+# cut-off) asserts equality again, with a new text.
+SLOT_PANIC_OLD = "slot number mismatch"
+SLOT_PANIC_AHEAD = "Parachain slot is too far in the future"
+SLOT_PANIC_MATCH = "Parachain slot must match relay-derived slot"
+
+
+def relay_slot_panic(t: TargetFacts, relay_slot: int | None) -> str | None:
+    """The panic a wrong relay slot argument meets on the runtime's release; None where it
+    meets none (R > 6000 between stable2407 and stable2509), "" when the release is unknown."""
+    if release(t) is None:
+        return ""
+    if not t.sdk.at_least("stable2407"):
+        return SLOT_PANIC_OLD
+    if t.sdk.at_least("stable2512"):
+        return SLOT_PANIC_MATCH
+    return SLOT_PANIC_AHEAD if relay_slot is None or relay_slot < 6000 else None
+
+
 @check("AB101")
 def capacity_and_velocity(t: TargetFacts) -> Iterator[Hit]:
     if not aura(t) or t.value("consensus_hook") != "FixedVelocityConsensusHook":
@@ -53,10 +88,22 @@ def relay_slot(t: TargetFacts) -> Iterator[Hit]:
     if not aura(t) or t.value("consensus_hook") != "FixedVelocityConsensusHook":
         return
     loc = t.facts["relay_chain_slot_duration_millis"]
-    if loc.value != 6000:
-        variant = "unresolved" if loc.value is None else "default"
-        yield Hit(first_located(loc, t.facts["consensus_hook"]), variant, found=loc.value,
-                  expected=6000)
+    if loc.value == 6000:
+        return
+    value = loc.value if isinstance(loc.value, int) else None
+    # Wrong on every release (the relays' slot is 6000 ms, and phase 1 needs it), so always an
+    # error; only the panic a user meets, and searches for, depends on the release.
+    panic = relay_slot_panic(t, value)
+    if loc.value is None:
+        variant = "unresolved"
+    elif panic == "":
+        variant = "unknown_release"
+    elif panic is None:
+        variant = "silent"
+    else:
+        variant = "default"
+    yield Hit(first_located(loc, t.facts["consensus_hook"]), variant, found=loc.value,
+              expected=6000, data={"shows": panic, "sdk": release(t)})
 
 
 @check("AB103")
