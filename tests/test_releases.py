@@ -34,7 +34,9 @@ def on_release(fixture: str, release: str, into: Path) -> Path:
     for manifest in tree.rglob("Cargo.toml"):
         text = manifest.read_text()
         # crates.io versions would vote for the release they shipped in: none left to vote
-        manifest.write_text(re.sub(r'version = "\d[^"]*"', 'version = "999.0.0"', text))
+        text = re.sub(r'version = "\d[^"]*"', 'version = "999.0.0"', text)
+        # and no git branch or tag naming one either
+        manifest.write_text(re.sub(r'(branch|tag) = "[^"]*"', r'\1 = "main"', text))
     (tree / "Cargo.lock").unlink(missing_ok=True)
     if release != "unknown":
         branch = release if release.startswith("stable") else release.replace(
@@ -121,3 +123,75 @@ def test_ab102_takes_the_relay_primitives_constant_as_6000() -> None:
     [target] = doc["targets"]
     assert target["facts"]["relay_chain_slot_duration_millis"] == 6000
     assert target["phase"] == 3 and not hits(doc, "AB102")
+
+
+@pytest.mark.parametrize(("release", "variant_says", "now"), [
+    ("stable2512", "on stable2512: its collator builds several blocks on one relay parent and "
+                   "the chain stalls", True),
+    ("stable2606", "on stable2606: its collator builds several blocks", True),
+    # capacity 3, velocity 1, slot = block time: before stable2512 false only costs catch-up
+    # blocks (hydration-node #1483 runs it on purpose on stable2506), so it waits for phase 3
+    ("stable2503", "on stable2503 a collator cannot catch up on a missed slot", False),
+    ("unknown", "the SDK release could not be read", False),
+])
+def test_ab301_stalls_only_where_the_collator_pipelines(release: str, variant_says: str,
+                                                        now: bool, tmp_path: Path) -> None:
+    tree = on_release("failures/heima-4061-stall", release, tmp_path)
+    [f] = hits(report(tree), "AB301")
+    assert f["severity"] == "error"
+    assert variant_says in f["message"]
+    assert f["later_step"] is not now  # a stall today is never deferred to phase 3
+    assert "litentry/heima #4061" in f["fix_hint"]
+
+
+@pytest.mark.parametrize("release", ["stable2409", "unknown"])
+def test_ab301_velocity_two_panics_on_every_release(release: str, tmp_path: Path) -> None:
+    tree = on_release("failures/fellows-1154-multiple-blocks", release, tmp_path)
+    [f] = hits(report(tree), "AB301")
+    assert f["severity"] == "error" and not f["later_step"]
+    assert "with velocity 2: a second block in one slot panics" in f["message"]
+    assert ("on stable2512 or later the chain stalls" in f["message"]) is (release == "unknown")
+    assert "polkadot-fellows/runtimes #1154" in f["fix_hint"]
+
+
+@pytest.mark.parametrize(("release", "says"), [
+    ("stable2512", "in the runtime upgrade that raises the capacity or before it"),
+    ("polkadot-v1.13", None),
+])
+def test_ab301_at_capacity_one_says_when_to_switch(release: str, says: str | None,
+                                                   tmp_path: Path) -> None:
+    tree = on_release("phase2-done", release, tmp_path)
+    [f] = hits(report(tree), "AB301")
+    assert f["message"].startswith("`type AllowMultipleBlocksPerSlot` is `false`; async "
+                                   "backing needs true")
+    assert (says in f["fix_hint"]) if says else f["fix_hint"].endswith("ConstBool<true>;`.")
+
+
+@pytest.mark.parametrize(("release", "stalls_now", "hint"), [
+    ("stable2512", True, "on stable2512 the collator builds several blocks on one relay parent, "
+                         "so the chain stalls now"),
+    ("stable2409", False, "once async backing lets several blocks share a relay parent"),
+    ("unknown", False, "ab-lint could not read the release"),
+])
+def test_ab105_words_the_stall_for_the_release(release: str, stalls_now: bool, hint: str,
+                                               tmp_path: Path) -> None:
+    tree = on_release("failures/heima-4061-stall", release, tmp_path)
+    [f] = hits(report(tree), "AB105")
+    assert f["severity"] == "error"
+    assert ("the chain stalls now" in f["message"]) is stalls_now
+    assert hint in f["fix_hint"]
+
+
+@pytest.mark.parametrize(("release", "value", "says"), [
+    ("polkadot-v1.13", "ConstBool<false>", "and before moving to stable2512"),
+    ("stable2512", "ConstBool<true>", "on stable2512 the collator builds several blocks"),
+    ("unknown", "ConstBool<false>", "ab-lint could not read the release"),
+])
+def test_ab106_writes_the_allow_value_the_release_needs(release: str, value: str, says: str,
+                                                        tmp_path: Path) -> None:
+    tree = on_release("phase2-done", release, tmp_path)
+    edit(tree, "runtime/src/lib.rs", "type AllowMultipleBlocksPerSlot = ConstBool<false>;", "")
+    [f] = [f for f in hits(report(tree), "AB106") if "AllowMultipleBlocksPerSlot" in f["message"]]
+    assert f["severity"] == "error"
+    assert f"Add `type AllowMultipleBlocksPerSlot = {value};`" in f["fix_hint"]
+    assert says in f["fix_hint"]

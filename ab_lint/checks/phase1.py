@@ -155,6 +155,21 @@ def _unwired_alias(t: TargetFacts) -> str | None:
     return None
 
 
+def _pipelined(t: TargetFacts) -> dict[str, object]:
+    """What decides whether several blocks share a relay parent or an Aura slot, for the
+    wording of AB105/AB106/AB301: stable2512's lookahead collator builds several blocks on one
+    relay parent whenever the unincluded segment has room (litentry/heima #4061), a velocity
+    above 1 or a slot longer than the block time asks for several blocks per slot."""
+    velocity = t.value("block_processing_velocity")
+    capacity = t.value("unincluded_segment_capacity")
+    slot, block = t.value("slot_duration"), t.value("millisecs_per_block")
+    several = (isinstance(velocity, int) and velocity > 1) or (
+        isinstance(capacity, int) and capacity > 1) or (
+        isinstance(slot, int) and isinstance(block, int) and slot > block)
+    return {"sdk": release(t), "recent": since(t, "stable2512"), "several": several,
+            "velocity": velocity, "capacity": capacity}
+
+
 @check("AB105")
 def relay_number_check(t: TargetFacts) -> Iterator[Hit]:
     if not aura(t):
@@ -164,12 +179,13 @@ def relay_number_check(t: TargetFacts) -> Iterator[Hit]:
         return
     if loc.value is None:
         yield Hit(impl_at(t, PARACHAIN_SYSTEM), "absent",
-                  expected="RelayNumberMonotonicallyIncreases")
+                  expected="RelayNumberMonotonicallyIncreases", data=_pipelined(t))
     elif loc.value == "AnyRelayNumber":
         yield Hit(loc, "any", found=loc.value, expected="RelayNumberMonotonicallyIncreases",
                   severity="warning")
     else:
-        yield Hit(loc, "default", found=loc.value, expected="RelayNumberMonotonicallyIncreases")
+        yield Hit(loc, "default", found=loc.value, expected="RelayNumberMonotonicallyIncreases",
+                  data=_pipelined(t))
 
 
 @check("AB106")
@@ -179,7 +195,10 @@ def aura_config(t: TargetFacts) -> Iterator[Hit]:
     if impl is None or not aura(t):
         return
     if t.value("allow_multiple_blocks_per_slot") is None:
-        yield Hit(at(None, impl.file, impl.node), "allow_absent")
+        # the guide's phase-1 value is false; where several blocks share a slot or a relay
+        # parent (stable2512's collators, velocity, capacity or a long slot) false stalls, so
+        # the hint writes true there
+        yield Hit(at(None, impl.file, impl.node), "allow_absent", data=_pipelined(t))
     slot_node = rt.associated(impl, "SlotDuration")
     minimum = t.value("minimum_period_ms")
     if slot_node is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ab_lint.checks import Hit, check, first_located
-from ab_lint.checks.phase1 import aura, impl_at
+from ab_lint.checks.phase1 import aura, impl_at, release, since
 from ab_lint.facts import TargetFacts
 
 
@@ -28,17 +28,29 @@ def allow_multiple_blocks(t: TargetFacts) -> Iterator[Hit]:
     velocity = t.value("block_processing_velocity") or 1
     capacity = t.value("unincluded_segment_capacity") or 1
     slot, block = t.value("slot_duration"), t.value("millisecs_per_block")
+    several = velocity > 1 or bool(slot and block and slot > block)
     pipelining = t.node_value("collator") in ("lookahead", "slot_based") or t.node is None
-    sdk = t.sdk.name if t.sdk else None
-    if t.sdk is not None and t.sdk.at_least("stable2512") and pipelining:
+    recent = since(t, "stable2512")
+    if recent and (several or capacity > 1):
+        # stable2512's collators build several blocks on one relay parent whenever the
+        # unincluded segment has room (litentry/heima #4061): the chain stalls at once, or
+        # (basic collator) at the switch to the lookahead collator that phase 2 asks for
         variant = "stall"
-    elif velocity > 1 or capacity > 1 or (slot and block and slot > block):
+    elif several:
+        # more than one block per Aura slot by design (velocity, or a slot longer than the
+        # block time): the second one panics (polkadot-fellows/runtimes #1154)
         variant = "breaks"
+    elif capacity > 1:
+        # one block per slot by design: false only stops a collator from catching up on a
+        # missed slot. Teams run it on purpose before stable2512 (galacticcouncil/
+        # hydration-node #1483 on stable2506); from stable2512 it stalls, so it is said
+        variant = "catch_up" if recent is False else "catch_up_unknown"
     else:
         variant = "default"
     yield Hit(loc, variant, found=t.value("allow_multiple_blocks_per_slot"), expected=True,
               now=variant in ("stall", "breaks"),
-              data={"sdk": sdk, "velocity": velocity, "capacity": capacity,
+              data={"sdk": release(t), "velocity": velocity, "capacity": capacity,
+                    "pipelining": pipelining, "recent": recent, "slot": slot, "block": block,
                     "hidden": _off_by_default(t, "pallet_aura", "AllowMultipleBlocksPerSlot"),
                     "features": _features(t)})
 
