@@ -195,3 +195,59 @@ def test_ab106_writes_the_allow_value_the_release_needs(release: str, value: str
     assert f["severity"] == "error"
     assert f"Add `type AllowMultipleBlocksPerSlot = {value};`" in f["fix_hint"]
     assert says in f["fix_hint"]
+
+
+@pytest.mark.parametrize(("release", "severity", "says"), [
+    ("stable2409", "info", "works on stable2409 but not from stable2503"),
+    ("stable2503", "error", 'panics with "Parachain slot is too far in the future"'),
+    ("stable2512", "error", 'panics with "Parachain slot must match relay-derived slot"'),
+    ("unknown", "warning", "the SDK release could not be read"),
+])
+def test_ab403_a_slot_below_the_relay_slot_by_release(release: str, severity: str, says: str,
+                                                      tmp_path: Path) -> None:
+    tree = on_release("rules/AB403-slot-2s-mvp", release, tmp_path)
+    [f] = hits(report(tree), "AB403")
+    assert f["severity"] == severity
+    assert says in f["message"] + f["fix_hint"]
+    # the slot of a live chain is never to be edited as a constant
+    assert "never as a bare constant edit" in f["fix_hint"] or severity != "error"
+    assert "CurrentSlot" in f["fix_hint"]
+
+
+@pytest.mark.parametrize("slot", [9000, 15000])
+@pytest.mark.parametrize("release", ["polkadot-v1.13", "stable2409", "stable2606", "unknown"])
+def test_ab403_a_slot_off_the_relay_grid_is_an_error_everywhere(slot: int, release: str,
+                                                               tmp_path: Path) -> None:
+    tree = on_release("rules/es-velocity-3-slot-based", release, tmp_path)
+    edit(tree, "runtime/src/lib.rs", "pub const SLOT_DURATION: u64 = 6000;",
+         f"pub const SLOT_DURATION: u64 = {slot};")
+    [f] = hits(report(tree), "AB403")
+    assert f["severity"] == "error"
+    assert f"the Aura slot is {slot} ms, not a multiple of the 6000 ms relay slot" in f["message"]
+
+
+@pytest.mark.parametrize("slot", [6000, 12000, 24000])
+def test_ab403_accepts_multiples_of_the_relay_slot(slot: int, tmp_path: Path) -> None:
+    tree = on_release("rules/es-velocity-3-slot-based", "stable2606", tmp_path)
+    edit(tree, "runtime/src/lib.rs", "pub const SLOT_DURATION: u64 = 6000;",
+         f"pub const SLOT_DURATION: u64 = {slot};")
+    doc = report(tree)
+    assert doc["targets"][0]["facts"]["slot_duration"] == slot
+    assert not hits(doc, "AB403") and not hits(doc, "AB103")
+
+
+def test_ab103_keeps_a_long_slot_and_asks_for_multiple_blocks_per_slot(tmp_path: Path) -> None:
+    tree = on_release("rules/es-velocity-3-slot-based", "stable2512", tmp_path)
+    edit(tree, "runtime/src/lib.rs", "type AllowMultipleBlocksPerSlot = ConstBool<true>;",
+         "type AllowMultipleBlocksPerSlot = ConstBool<false>;")
+    [f] = hits(report(tree), "AB103")
+    assert "3 blocks of 2000 ms" in f["message"]
+    assert f["fix_hint"].startswith("Keep the slot and write `type AllowMultipleBlocksPerSlot "
+                                    "= ConstBool<true>;`")
+
+
+def test_ab403_a_short_slot_before_stable2407_met_the_slot_assertion(tmp_path: Path) -> None:
+    tree = on_release("rules/AB403-slot-2s-mvp", "polkadot-v1.13", tmp_path)
+    [f] = hits(report(tree), "AB403")
+    assert f["severity"] == "error"
+    assert 'panics with "slot number mismatch"' in f["fix_hint"]

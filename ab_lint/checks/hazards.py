@@ -6,7 +6,14 @@ import re
 from collections.abc import Iterator
 
 from ab_lint.checks import Hit, check
-from ab_lint.checks.phase1 import aura
+from ab_lint.checks.phase1 import (
+    SLOT_PANIC_AHEAD,
+    SLOT_PANIC_MATCH,
+    SLOT_PANIC_OLD,
+    aura,
+    release,
+    since,
+)
 from ab_lint.facts import TargetFacts
 from ab_lint.known import module_values
 from ab_lint.model import PARACHAIN_SYSTEM, Located, at
@@ -126,15 +133,52 @@ def _relay_parent_offset(t: TargetFacts) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+RELAY_SLOT_MS = 6000  # Polkadot, Kusama, Paseo, Westend: the slot the relay actually has
+
+
 @check("AB403")
 def slot_consistency(t: TargetFacts) -> Iterator[Hit]:
-    slot, relay = t.facts["slot_duration"], t.value("relay_chain_slot_duration_millis")
+    """The Aura slot must be a positive multiple of the relay's 6000 ms. A divisor (the 2024
+    elastic-scaling MVP's slot = relay slot / velocity) held from stable2407 (#4097 tolerates a
+    parachain slot up to velocity ahead) until stable2503: #7569 stopped
+    letting the parachain slot run ahead of the one derived from the relay slot, and #9712
+    (stable2512) requires them equal; the SDK's elastic-scaling guide (master, 2025-12) says
+    the slot "is required to be at least 6s (same as on the relay chain)"."""
+    slot = t.facts["slot_duration"]
     s = slot.value
-    if not aura(t) or not isinstance(s, int) or not isinstance(relay, int) or s <= 0 or (
-            relay <= 0):
+    if not aura(t) or not isinstance(s, int) or isinstance(s, bool) or s <= 0 or (
+            s % RELAY_SLOT_MS == 0):
         return
-    if s % relay and relay % s:
-        yield Hit(slot, found=s, expected=relay)
+    data = {"shows": _slot_panic(t), "sdk": release(t)}
+    if s > RELAY_SLOT_MS:
+        # neither multiple nor divisor: wrong on every release
+        yield Hit(slot, "not_multiple", found=s, expected=RELAY_SLOT_MS, data=data)
+        return
+    newer = since(t, "stable2503")
+    if newer is None:
+        yield Hit(slot, "short_unknown", found=s, expected=RELAY_SLOT_MS, severity="warning",
+                  data=data)
+    elif newer:
+        yield Hit(slot, "short", found=s, expected=RELAY_SLOT_MS, data=data)
+    elif RELAY_SLOT_MS % s or not t.sdk.at_least("stable2407"):
+        # before stable2407 the hook asserted the slots equal: a short slot never held
+        yield Hit(slot, "not_multiple", found=s, expected=RELAY_SLOT_MS, data=data)
+    else:
+        # what the elastic-scaling MVP asked for on this release: said, for the bump ahead
+        yield Hit(slot, "short_before_2503", found=s, expected=RELAY_SLOT_MS,
+                  severity="info", data=data)
+
+
+def _slot_panic(t: TargetFacts) -> str | None:
+    """The panic a parachain slot off the relay's grid meets: "" for an unknown release,
+    None where none is known (stable2407 to stable2412 tolerate a slot up to velocity ahead)."""
+    if release(t) is None:
+        return ""
+    if not t.sdk.at_least("stable2407"):
+        return SLOT_PANIC_OLD
+    if t.sdk.at_least("stable2512"):
+        return SLOT_PANIC_MATCH
+    return SLOT_PANIC_AHEAD if t.sdk.at_least("stable2503") else None
 
 
 @check("AB404")
