@@ -94,5 +94,5 @@ def _finding(rule: catalogue.Rule, hit: Hit, t: TargetFacts | None,
         path=loc.path if loc else None, line=loc.line if loc else None,
         column=loc.column if loc else None, end_line=loc.end_line if loc else None,
         end_column=loc.end_column if loc else None,
-        target=t.runtime_dir if t else None, gates=rule.gates and severity != "info",
+        target=t.runtime_dir if t else None, gates=rule.gates and hit.gates and severity != "info",
         guide=rule.guide, found=_show(hit.found), expected=_show(hit.expected), now=hit.now)

@@ -251,3 +251,104 @@ def test_ab403_a_short_slot_before_stable2407_met_the_slot_assertion(tmp_path: P
     [f] = hits(report(tree), "AB403")
     assert f["severity"] == "error"
     assert 'panics with "slot number mismatch"' in f["fix_hint"]
+
+
+ES = "rules/es-velocity-3-slot-based"
+CAPACITY = "const UNINCLUDED_SEGMENT_CAPACITY: u32 = 9;"
+OFFSET = "const RELAY_PARENT_OFFSET: u32 = 0;"
+
+
+def es_tree(tmp_path: Path, release: str = "stable2512", capacity: int = 9,
+            offset: int = 0) -> Path:
+    tree = on_release(ES, release, tmp_path)
+    edit(tree, "runtime/src/lib.rs", CAPACITY,
+         f"const UNINCLUDED_SEGMENT_CAPACITY: u32 = {capacity};")
+    edit(tree, "runtime/src/lib.rs", OFFSET, f"const RELAY_PARENT_OFFSET: u32 = {offset};")
+    return tree
+
+
+@pytest.mark.parametrize(("capacity", "offset"), [(6, 0), (9, 0), (7, 0), (9, 1), (12, 1)])
+def test_capacity_from_two_plus_offset_times_velocity_is_accepted(
+        capacity: int, offset: int, tmp_path: Path) -> None:
+    """(2 + O) x V is the least, (2 + O) x V + 1 the guide's, (3 + O) x V the runtimes'."""
+    doc = report(es_tree(tmp_path, capacity=capacity, offset=offset))
+    assert not hits(doc, "AB402") and not hits(doc, "AB302")
+
+
+@pytest.mark.parametrize(("capacity", "offset", "least", "usual"), [(5, 0, 6, 9), (8, 1, 9, 12)])
+def test_capacity_below_two_plus_offset_times_velocity(capacity: int, offset: int, least: int,
+                                                       usual: int, tmp_path: Path) -> None:
+    [f] = hits(report(es_tree(tmp_path, capacity=capacity, offset=offset)), "AB402")
+    assert f["severity"] == "warning" and f["expected"] == str(least)
+    assert f"at least {least} is needed ({usual} is the usual value)" in f["message"]
+    assert ("relay parent offset 1" in f["message"]) is (offset == 1)
+
+
+def test_ab302_asks_for_the_capacity_of_the_velocity_and_offset(tmp_path: Path) -> None:
+    [f] = hits(report(es_tree(tmp_path, capacity=1, offset=1)), "AB302")
+    assert f["severity"] == "error" and f["expected"] == "12"
+    assert "(12 for velocity 3 and relay parent offset 1 is typical)" in f["message"]
+    assert "(3 + RELAY_PARENT_OFFSET) * BLOCK_PROCESSING_VELOCITY" in f["fix_hint"]
+
+
+@pytest.mark.parametrize(("release", "severity"), [
+    ("stable2409", "warning"), ("stable2512", "warning"), ("stable2603", None),
+    ("stable2606", None), ("unknown", "warning"),
+])
+def test_the_cap_of_40_is_gone_from_stable2603(release: str, severity: str | None,
+                                               tmp_path: Path) -> None:
+    found = hits(report(es_tree(tmp_path, release, capacity=48)), "AB402")
+    assert [f["severity"] for f in found] == ([severity] if severity else [])
+    if release == "unknown":
+        assert "before stable2603; the SDK release could not be read" in found[0]["message"]
+    elif severity:
+        assert f"parent search depth of 40 on {release}" in found[0]["message"]
+
+
+def test_capacity_above_one_at_12_seconds_produces_every_6_seconds(tmp_path: Path) -> None:
+    tree = on_release("phase2-done", "stable2503", tmp_path)
+    edit(tree, "runtime/src/lib.rs", "UNINCLUDED_SEGMENT_CAPACITY: u32 = 1;",
+         "UNINCLUDED_SEGMENT_CAPACITY: u32 = 3;")
+    [f] = hits(report(tree), "AB402")
+    assert f["severity"] == "info" and "polkadot-sdk #8119" in f["fix_hint"]
+    assert "blocks come every 6 s anyway" in f["message"]
+
+
+@pytest.mark.parametrize(("block", "velocity", "unreachable"), [
+    ("6000 / 3", 3, False), ("6000 / 3", 1, True), ("1000", 3, True), ("3000", 3, False),
+])
+def test_ab303_block_time_relay_slot_over_velocity(block: str, velocity: int, unreachable: bool,
+                                                   tmp_path: Path) -> None:
+    tree = es_tree(tmp_path)
+    edit(tree, "runtime/src/lib.rs", "pub const MILLISECS_PER_BLOCK: u64 = 6000 / 3;",
+         f"pub const MILLISECS_PER_BLOCK: u64 = {block};")
+    edit(tree, "runtime/src/lib.rs", "const BLOCK_PROCESSING_VELOCITY: u32 = 3;",
+         f"const BLOCK_PROCESSING_VELOCITY: u32 = {velocity};")
+    doc = report(tree)
+    found = hits(doc, "AB303")
+    assert bool(found) is unreachable
+    assert doc["targets"][0]["phase"] == 3
+    if unreachable:
+        [f] = found
+        # phase 3 is met: an unreachable block time is a warning that holds nothing back
+        assert f["severity"] == "warning" and not f["gates_phase"]
+        assert "unreachable block time" in f["message"]
+        assert "authored blocks limit is reached for the slot" in f["fix_hint"]
+        assert f["expected"] == str(6000 // velocity)
+
+
+def test_ab204_is_silent_on_a_slot_based_collator_without_the_field() -> None:
+    doc = lint_json(FIXTURES / ES)
+    assert doc["targets"][0]["node_facts"]["collator"] == "slot_based"
+    assert doc["targets"][0]["node_facts"]["authoring_duration_ms"] is None
+    assert not hits(doc, "AB204") and not hits(doc, "AB404")
+
+
+def test_ab204_reads_the_slot_based_field_where_the_release_has_it(tmp_path: Path) -> None:
+    """slot_based::Params of stable2512 still has authoring_duration (capped by the slot
+    timer at the block interval, 6 s at velocity 1): 3 s there is past the backing budget."""
+    tree = es_tree(tmp_path)
+    edit(tree, "node/src/service.rs", "		reinitialize: false,",
+         "		authoring_duration: Duration::from_millis(3000),\n		reinitialize: false,")
+    [f] = hits(report(tree), "AB204")
+    assert f["severity"] == "error" and f["found"] == "3000"

@@ -30,6 +30,10 @@ class Hit:
     # wrong today, whatever phase the runtime is at (a value that stalls the chain on its
     # release now): never deferred as a step of a later phase
     now: bool = False
+    # False for a variant that is a consistency note, not the rule's step of the phase
+    # function (AB303's block time below relay slot / velocity: phase 3 is met, the value is
+    # merely unreachable), so a runtime at that phase is not held back by it
+    gates: bool = True
 
 
 def _registrar(table: dict[str, Callable]) -> Callable[[str], Callable[[Callable], Callable]]:

@@ -106,16 +106,39 @@ def capacity_velocity(t: TargetFacts) -> Iterator[Hit]:
     c = capacity.value
     if not aura(t) or not isinstance(c, int) or not isinstance(velocity, int) or velocity < 1:
         return
-    o = _relay_parent_offset(t)
-    lower = (2 + o) * velocity
+    o = relay_parent_offset(t)
+    # (2 + O) x V: two relay slots of backing and inclusion and O of offset, V blocks each;
+    # the runtimes write (3 + O) x V, the elastic-scaling guide (2 + O) x V + 1: both pass
+    lower, canonical = (2 + o) * velocity, (3 + o) * velocity
+    data = {"velocity": velocity, "offset": o, "canonical": canonical, "sdk": release(t)}
+    block = t.value("millisecs_per_block")
     if (c > 1 or velocity > 1) and c < lower:
-        yield Hit(capacity, "no_space", found=c, expected=lower,
-                  data={"velocity": velocity, "offset": o})
-    elif c > 40:
-        yield Hit(capacity, "too_large", found=c, expected=40)
+        yield Hit(capacity, "no_space", found=c, expected=lower, data=data)
+    elif c > 40 and since(t, "stable2603") is not True:
+        # the collator's parent search stops 40 blocks back (PARENT_SEARCH_DEPTH, still in
+        # master of 2025-12-18); stable2603 removed the limit (#10973, per its changelog)
+        yield Hit(capacity, "too_large" if release(t) else "too_large_unknown", found=c,
+                  expected=40, data=data)
+    elif c > 1 and velocity == 1 and isinstance(block, int) and block >= 12000:
+        # polkadot-sdk #8119: with room in the segment the collator builds on every relay
+        # block, so a 12 s chain produces every 6 s whatever MILLISECS_PER_BLOCK says
+        yield Hit(capacity, "six_seconds_anyway", found=c, severity="info",
+                  data={**data, "block": block})
 
 
-def _relay_parent_offset(t: TargetFacts) -> int:
+def relay_parent_offset(t: TargetFacts) -> int:
+    """O of the capacity formulas: the `relay_parent_offset` fact; 0 where it is unknown or
+    not a number (moonkit's storage-set "dynamic" offset cannot be read statically). Until
+    that fact exists, what parachain-system's `type RelayParentOffset` (or a
+    RELAY_PARENT_OFFSET constant) evaluates to."""
+    if "relay_parent_offset" in t.facts:
+        value = t.value("relay_parent_offset")
+    else:
+        value = _configured_offset(t)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _configured_offset(t: TargetFacts) -> int:
     """The offset parachain-system is configured with (`type RelayParentOffset`, from
     stable2506), else a RELAY_PARENT_OFFSET constant the runtime sees; 0 without either."""
     rt = t.runtime

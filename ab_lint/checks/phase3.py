@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ab_lint.checks import Hit, check, first_located
+from ab_lint.checks.hazards import relay_parent_offset
 from ab_lint.checks.phase1 import aura, impl_at, release, since
 from ab_lint.facts import TargetFacts
 
@@ -61,15 +62,30 @@ def capacity(t: TargetFacts) -> Iterator[Hit]:
     if not aura(t) or t.value("consensus_hook") != "FixedVelocityConsensusHook":
         return
     if isinstance(loc.value, int) and loc.value <= 1:
-        yield Hit(loc, found=loc.value, expected=3)
+        velocity = t.value("block_processing_velocity")
+        v = velocity if isinstance(velocity, int) and velocity > 1 else 1
+        o = relay_parent_offset(t)
+        # the runtimes' canonical (3 + O) x V (people-westend, fellows, Moonbase); the
+        # elastic-scaling guide writes (2 + O) x V + 1, and AB402 accepts (2 + O) x V
+        yield Hit(loc, found=loc.value, expected=(3 + o) * v,
+                  data={"velocity": v, "offset": o, "lowest": (2 + o) * v})
 
 
 @check("AB303")
 def block_time(t: TargetFacts) -> Iterator[Hit]:
     loc = t.facts["millisecs_per_block"]
-    if aura(t) and isinstance(loc.value, int) and loc.value > 6000:
-        yield Hit(loc, found=loc.value, expected=6000,
-                  data={"velocity": t.value("block_processing_velocity")})
+    if not aura(t) or not isinstance(loc.value, int):
+        return
+    velocity = t.value("block_processing_velocity")
+    v = velocity if isinstance(velocity, int) and velocity >= 1 else 1
+    if loc.value > 6000:
+        yield Hit(loc, found=loc.value, expected=6000, data={"velocity": velocity})
+    elif loc.value > 0 and loc.value * v < 6000:
+        # the hook admits V (+1 to fill the segment) blocks per relay slot: a block time
+        # below relay slot / velocity is never reached, and every duration counted in blocks
+        # of it runs slow (phase 3 itself is met: not a gating step)
+        yield Hit(loc, "unreachable", found=loc.value, expected=6000 // v, severity="warning",
+                  gates=False, data={"velocity": v})
 
 
 @check("AB304")
