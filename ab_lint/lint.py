@@ -31,6 +31,7 @@ def run_repository(targets: list[TargetFacts], selected: set[str] | None, target
     rules = catalogue.load()
     findings: list[Finding] = []
     if relay is not None and any(t.value("consensus") == "aura" for t in targets):
+        relay = _with_runtimes(relay, [t for t in targets if t.value("consensus") == "aura"])
         for rule_id in sorted(REPO_CHECKS):
             rule = rules[rule_id]
             if (selected is not None and rule_id not in selected) or rule.phase > target_phase:
@@ -38,6 +39,15 @@ def run_repository(targets: list[TargetFacts], selected: set[str] | None, target
             for hit in REPO_CHECKS[rule_id](relay):
                 findings.append(_finding(rule, hit, None, {}, anchor))
     return findings
+
+
+def _with_runtimes(relay: RelayScan, aura: list[TargetFacts]) -> RelayScan:
+    """The scan with the release and phase of the runtimes its networks run (relay.py)."""
+    releases = [t.sdk for t in aura]
+    known = [r for r in releases if r is not None and r.key is not None]
+    oldest = min(known, key=lambda r: r.key or (0, 0)) if len(known) == len(releases) else None
+    phases = [p for p in (t.phase for t in aura) if p is not None]
+    return replace(relay, release=oldest, phase=max(phases) if phases else None)
 
 
 def run_targets(targets: list[TargetFacts], selected: set[str] | None = None,

@@ -16,6 +16,7 @@ import rtoml
 
 from ab_lint import files
 from ab_lint.diagnostics import Diagnostics
+from ab_lint.sdk import SdkRelease
 
 SKIP_DIRS = {"target", ".git", "node_modules", ".github", "vendor"}
 MAX_BYTES = files.RELAY_CAP  # the cap is files.py's; named here for tests to lower
@@ -51,6 +52,11 @@ class HostConfig:
 class RelayScan:
     configs: list[HostConfig] = field(default_factory=list)
     networks: list[str] = field(default_factory=list)  # zombienet files, with or without config
+    # What the repository's Aura runtimes say, filled in by lint.run_repository: the relay
+    # binary a local network runs is named in no file, and is taken to be of the runtimes'
+    # release (the oldest of them; None when one is unknown); the highest phase they reached
+    release: SdkRelease | None = None
+    phase: int | None = None
 
 
 def scan(root: Path, rel, diags: Diagnostics | None = None) -> RelayScan:

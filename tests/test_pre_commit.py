@@ -31,7 +31,7 @@ def starts_hook(path: str) -> bool:
 
 # Fixtures holding local networks or chain specs that AB001/AB002 read.
 RELAY_FIXTURES = ["omni-node", "shape-not-targets", "rules/AB001-AB002-relay-configs",
-                  "rules/relay-ok"]
+                  "rules/relay-ok", "rules/AB002-relay-before-async-backing"]
 
 
 @pytest.mark.parametrize("name", RELAY_FIXTURES)

@@ -352,3 +352,102 @@ def test_ab204_reads_the_slot_based_field_where_the_release_has_it(tmp_path: Pat
          "		authoring_duration: Duration::from_millis(3000),\n		reinitialize: false,")
     [f] = hits(report(tree), "AB204")
     assert f["severity"] == "error" and f["found"] == "3000"
+
+
+RELAY_NET = """[relaychain]
+chain = "rococo-local"
+default_command = "polkadot"
+
+[relaychain.genesis.runtimeGenesis.patch.configuration.config]
+{config}
+
+[[relaychain.nodes]]
+name = "alice"
+
+[[parachains]]
+id = 2000
+"""
+
+
+def relay_tree(tmp_path: Path, release: str, config: str) -> Path:
+    """phase3-done on `release`, with a zombienet network whose relay genesis sets `config`."""
+    tree = on_release("phase3-done", release, tmp_path)
+    (tree / "zombienet.toml").write_text(RELAY_NET.format(config=config))
+    return tree
+
+
+@pytest.mark.parametrize(("release", "depth", "severity", "says"), [
+    ("stable2407", 0, "warning", "a relay of stable2407 needs 3/2"),
+    ("stable2503", 0, "info", "on stable2503 they are no longer required; 0/0 works"),
+    ("stable2606", 2, "info", "on stable2606 they are no longer required; 0/0 works"),
+    ("unknown", 2, "warning",
+     "relays before stable2503 need 3/2 (the SDK release could not be read)"),
+    # 0/0 beside a lookahead is the shape of a relay that no longer reads them
+    ("unknown", 0, "info", "on relays after polkadot-sdk #7254 the claim queue sizes the chain"),
+])
+def test_ab001_async_backing_params_are_not_read_from_stable2503(
+        release: str, depth: int, severity: str, says: str, tmp_path: Path) -> None:
+    tree = relay_tree(tmp_path, release,
+                      f"async_backing_params = {{ max_candidate_depth = {depth}, "
+                      "allowed_ancestry_len = 0 }\nscheduler_params = { lookahead = 3 }")
+    [f] = hits(report(tree), "AB001")
+    assert f["severity"] == severity and says in f["message"]
+
+
+@pytest.mark.parametrize("lookahead", [3, 4, 5])
+@pytest.mark.parametrize("release", ["polkadot-v1.13", "stable2606", "unknown"])
+def test_ab002_accepts_a_lookahead_of_3_to_5(lookahead: int, release: str,
+                                             tmp_path: Path) -> None:
+    tree = relay_tree(tmp_path, release, f"scheduler_params = {{ lookahead = {lookahead} }}")
+    assert not hits(report(tree), "AB002")
+
+
+@pytest.mark.parametrize(("lookahead", "severity"), [(2, "warning"), (1, "error"), (0, "error")])
+def test_ab002_an_explicit_lookahead_below_3(lookahead: int, severity: str,
+                                             tmp_path: Path) -> None:
+    tree = relay_tree(tmp_path, "stable2606", f"scheduler_params = {{ lookahead = {lookahead} }}")
+    [f] = hits(report(tree), "AB002")
+    assert f["severity"] == severity and f["found"] == str(lookahead)
+
+
+@pytest.mark.parametrize(("release", "severity"), [
+    ("stable2503", None), ("stable2512", None), ("polkadot-v1.13", "warning"),
+    ("unknown", "info"),
+])
+def test_ab002_a_patch_without_lookahead_gets_the_presets(release: str, severity: str | None,
+                                                          tmp_path: Path) -> None:
+    """rococo-local and westend-local set lookahead 3 from stable2503 (#7252), 2 before."""
+    tree = relay_tree(tmp_path, release, "scheduler_params = { group_rotation_frequency = 20 }")
+    found = hits(report(tree), "AB002")
+    assert [f["severity"] for f in found] == ([severity] if severity else [])
+
+
+@pytest.mark.parametrize(("lookahead", "variant_says", "severity"), [
+    (3, "a current relay reads `scheduler_params.lookahead`", "warning"),
+    (1, "to 1 (under the flat `scheduling_lookahead` of relays before SchedulerParams)",
+     "error"),
+])
+def test_ab002_the_old_flat_key_in_a_runtime_genesis_patch(
+        lookahead: int, variant_says: str, severity: str, tmp_path: Path) -> None:
+    tree = relay_tree(tmp_path, "stable2412", "async_backing_params = { max_candidate_depth = 3, "
+                      f"allowed_ancestry_len = 2 }}\nscheduling_lookahead = {lookahead}")
+    [f] = hits(report(tree), "AB002")
+    assert f["severity"] == severity and variant_says in f["message"]
+
+
+def test_ab002_leaves_a_relay_spec_from_before_async_backing_to_phase_2(
+        tmp_path: Path) -> None:
+    fixture = "rules/AB002-relay-before-async-backing"
+    doc = lint_json(FIXTURES / fixture)
+    assert doc["targets"][0]["phase"] == 1 and not hits(doc, "AB002")
+    # the same repository with the lookahead node: the runtime is about to activate
+    tree = tmp_path / "phase2"
+    shutil.copytree(FIXTURES / fixture, tree)
+    shutil.rmtree(tree / "node")
+    shutil.copytree(FIXTURES / "phase2-done" / "node", tree / "node")
+    doc = lint_json(tree)
+    assert doc["targets"][0]["phase"] == 2
+    [f] = hits(doc, "AB002")
+    assert f["severity"] == "warning" and f["path"] == "resources/rococo-local-plain.json"
+    assert "from before async backing" in f["message"] and "at phase 2" in f["message"]
+    assert "Regenerate this spec from a current relay binary" in f["fix_hint"]

@@ -1,4 +1,16 @@
-"""Relay prerequisites in the repository's local networks (AB001-AB002, DOMAIN section 1)."""
+"""Relay prerequisites in the repository's local networks (AB001-AB002, DOMAIN section 1).
+
+What a relay needs changed with the releases (read in polkadot-sdk's source and prdocs):
+- stable2503 (#7254, prdoc stable2503/pr_7254) stopped using the static async_backing_params:
+  the relay sizes the chain from the claim queue and the scheduling lookahead, and its own
+  rococo-local and westend-local presets set them to 0/0 since;
+- the same presets' scheduler lookahead went from 2 to 3 in stable2503 (#7252, "the right value
+  after #4880"), so a network patch that leaves `lookahead` out gets 3 from a current relay;
+- the host configuration moved the flat `scheduling_lookahead` into `scheduler_params` (the
+  struct denies unknown fields).
+The relay binary of a local network is named in no file: its release is taken to be the
+runtimes' (RelayScan.release).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +18,28 @@ from collections.abc import Iterator
 
 from ab_lint.checks import Hit, repo_check
 from ab_lint.model import Located
-from ab_lint.relay import RelayScan
+from ab_lint.relay import HostConfig, RelayScan
+
+# the phase from which a runtime needs its local relay to back asynchronously: phase 3 is
+# the activation, and a runtime at phase 2 is the one about to activate
+NEEDS_ASYNC_RELAY = 2
 
 
-def _at(config, key: str) -> Located:
+def _at(config: HostConfig, key: str) -> Located:
     return Located(None, config.rel, config.line_of(key), 1)
+
+
+def _since(scan: RelayScan, release: str) -> bool | None:
+    return None if scan.release is None else scan.release.at_least(release)
+
+
+def _sdk(scan: RelayScan) -> str | None:
+    return scan.release.name if scan.release is not None else None
 
 
 @repo_check("AB001")
 def async_backing_params(scan: RelayScan) -> Iterator[Hit]:
+    claim_queue = _since(scan, "stable2503")
     for config in scan.configs:
         params = config.config.get("async_backing_params")
         if not isinstance(params, dict):
@@ -22,15 +47,25 @@ def async_backing_params(scan: RelayScan) -> Iterator[Hit]:
         depth, ancestry = params.get("max_candidate_depth"), params.get("allowed_ancestry_len")
         if (depth, ancestry) == (3, 2):
             continue
+        data = {"file": config.rel, "sdk": _sdk(scan)}
+        found = f"{depth}/{ancestry}"
+        if claim_queue:
+            # no longer read by the relay: whatever is written, even 0/0, works
+            yield Hit(_at(config, "async_backing_params"), "not_required", found=found,
+                      severity="info", data=data)
+            continue
         scheduler = config.config.get("scheduler_params")
-        if (depth, ancestry) == (0, 0) and isinstance(scheduler, dict) and (
+        if claim_queue is None and (depth, ancestry) == (0, 0) and isinstance(
+                scheduler, dict) and isinstance(scheduler.get("lookahead", 0), int) and (
                 scheduler.get("lookahead", 0) >= 2):
-            yield Hit(_at(config, "async_backing_params"), "deprecated",
-                      found=f"{depth}/{ancestry}", severity="info", data={"file": config.rel})
+            # 0/0 next to a lookahead: the shape of a post-#7254 relay, release unknown
+            yield Hit(_at(config, "async_backing_params"), "deprecated", found=found,
+                      severity="info", data=data)
         else:
             yield Hit(_at(config, "max_candidate_depth" if depth is not None
-                          else "async_backing_params"), found=f"{depth}/{ancestry}",
-                      expected="3/2", data={"file": config.rel})
+                          else "async_backing_params"),
+                      "default" if claim_queue is False else "unknown_release", found=found,
+                      expected="3/2", data=data)
 
 
 @repo_check("AB002")
@@ -39,31 +74,50 @@ def scheduler_lookahead(scan: RelayScan) -> Iterator[Hit]:
         where = Located(None, scan.networks[0], 1, 1) if scan.networks else None
         yield Hit(where, "no_config", severity="info", data={"networks": scan.networks})
         return
+    needed = scan.phase is not None and scan.phase >= NEEDS_ASYNC_RELAY
     for config in scan.configs:
         cfg = config.config
         scheduler = cfg.get("scheduler_params")
+        data = {"file": config.rel, "sdk": _sdk(scan), "phase": scan.phase}
         if isinstance(scheduler, dict) and "scheduling_lookahead" in scheduler:
             yield Hit(_at(config, "scheduling_lookahead"), "wrong_key", severity="error",
-                      data={"file": config.rel})
-            continue
-        if config.new_format and "scheduling_lookahead" in cfg:
-            yield Hit(_at(config, "scheduling_lookahead"), "old_key_new_spec", severity="error",
-                      data={"file": config.rel})
+                      data=data)
             continue
         if not config.new_format and isinstance(scheduler, dict):
             yield Hit(_at(config, "scheduler_params"), "new_key_old_spec", severity="error",
-                      data={"file": config.rel})
+                      data=data)
             continue
-        value = scheduler.get("lookahead") if isinstance(scheduler, dict) else cfg.get(
-            "scheduling_lookahead")
-        key = "lookahead" if isinstance(scheduler, dict) else "scheduling_lookahead"
+        if "async_backing_params" not in cfg and not isinstance(scheduler, dict):
+            # a host configuration from before async backing (no async_backing_params, at most
+            # the flat key): a relay the parachain's runtime does not need yet, unless it is
+            # at the phase that activates async backing
+            if needed:
+                yield Hit(_at(config, "scheduling_lookahead" if "scheduling_lookahead" in cfg
+                              else "config"), "predates", found=cfg.get("scheduling_lookahead"),
+                          expected=3, severity="warning", data=data)
+            continue
+        flat = "scheduling_lookahead" in cfg
+        if flat:
+            value, key = cfg.get("scheduling_lookahead"), "scheduling_lookahead"
+        else:
+            value = scheduler.get("lookahead") if isinstance(scheduler, dict) else None
+            key = "lookahead"
+        # the flat key of relays before SchedulerParams in a runtimeGenesis spec: right for
+        # the relay binary it was exported from, not read by a current one
+        data = {**data, "flat": flat and config.new_format}
         if value is None:
-            if "async_backing_params" in cfg or isinstance(scheduler, dict):
-                yield Hit(_at(config, "scheduler_params" if scheduler else "config"), "implicit",
-                          severity="warning", data={"file": config.rel})
-        elif isinstance(value, int) and value < 2:
-            yield Hit(_at(config, key), "too_low", found=value, expected=3, severity="error",
-                      data={"file": config.rel})
+            # the relay preset's value applies: 3 from stable2503 (#7252), 2 before
+            preset = _since(scan, "stable2503")
+            if preset is not True and (
+                    "async_backing_params" in cfg or isinstance(scheduler, dict)):
+                yield Hit(_at(config, "scheduler_params" if scheduler else "config"),
+                          "implicit" if preset is False else "implicit_unknown",
+                          severity="warning" if preset is False else "info", data=data)
+        elif isinstance(value, int) and not isinstance(value, bool) and value < 2:
+            yield Hit(_at(config, key), "too_low", found=value, expected=3,
+                      severity="error", data=data)
         elif value == 2:
-            yield Hit(_at(config, key), "older_guide", found=value, expected=3,
-                      data={"file": config.rel})
+            yield Hit(_at(config, key), "older_guide", found=value, expected=3, data=data)
+        elif flat and config.new_format:
+            yield Hit(_at(config, key), "old_key", found=value, expected=3,
+                      severity="warning", data=data)
