@@ -57,6 +57,7 @@ class RelayScan:
     # release (the oldest of them; None when one is unknown); the highest phase they reached
     release: SdkRelease | None = None
     phase: int | None = None
+    velocity: int | None = None  # the highest BLOCK_PROCESSING_VELOCITY among them
 
 
 def scan(root: Path, rel, diags: Diagnostics | None = None) -> RelayScan:

@@ -8,6 +8,7 @@ release to read: the manifests' crates.io versions are replaced by ones no relea
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -451,3 +452,73 @@ def test_ab002_leaves_a_relay_spec_from_before_async_backing_to_phase_2(
     assert f["severity"] == "warning" and f["path"] == "resources/rococo-local-plain.json"
     assert "from before async backing" in f["message"] and "at phase 2" in f["message"]
     assert "Regenerate this spec from a current relay binary" in f["fix_hint"]
+
+
+FEATURES = ("node_features = {{ bits = 8, data = [{byte}], head = {{ index = 0, width = 8 }}, "
+            'order = "bitvec::order::Lsb0" }}')
+
+
+@pytest.mark.parametrize(("release", "severity"), [
+    ("stable2509", None), ("stable2512", "error"), ("stable2606", "error"),
+    ("unknown", "warning"),
+])
+def test_ab003_stable2512_collators_need_candidate_receipt_v2(
+        release: str, severity: str | None, tmp_path: Path) -> None:
+    tree = on_release("rules/AB003-node-features", release, tmp_path)
+    found = hits(report(tree), "AB003")
+    assert [f["severity"] for f in found] == ([severity] if severity else [])
+    if severity:
+        assert "Invalid candidate receipt version CandidateDescriptorVersion::V2" in (
+            found[0]["fix_hint"])
+        assert not found[0]["later_step"]
+        assert ("could not be read" in found[0]["message"]) is (release == "unknown")
+
+
+@pytest.mark.parametrize(("byte", "velocity", "variant_says"), [
+    (8, 1, None),  # CandidateReceiptV2
+    (10, 3, None),  # and ElasticScalingMVP
+    (8, 3, "without ElasticScalingMVP (bit 1)"),
+    (2, 1, "without CandidateReceiptV2 (bit 3)"),
+])
+def test_ab003_reads_the_feature_bits(byte: int, velocity: int, variant_says: str | None,
+                                      tmp_path: Path) -> None:
+    tree = relay_tree(tmp_path, "stable2512", "scheduler_params = { lookahead = 3, num_cores "
+                      "= 3 }\n" + FEATURES.format(byte=byte))
+    edit(tree, "runtime/src/lib.rs", "const BLOCK_PROCESSING_VELOCITY: u32 = 1;",
+         f"const BLOCK_PROCESSING_VELOCITY: u32 = {velocity};")
+    found = hits(report(tree), "AB003")
+    assert [variant_says in f["message"] for f in found] == ([True] if variant_says else [])
+
+
+def test_ab003_a_zombienet_patch_without_features_keeps_the_presets(tmp_path: Path) -> None:
+    tree = relay_tree(tmp_path, "stable2512", "scheduler_params = { lookahead = 3 }")
+    assert not hits(report(tree), "AB003")
+
+
+def test_ab003_a_chain_spec_without_features_has_none(tmp_path: Path) -> None:
+    tree = on_release("phase3-done", "stable2512", tmp_path)
+    (tree / "relay-spec.json").write_text(json.dumps({
+        "name": "Local", "id": "local", "genesis": {"runtimeGenesis": {"patch": {
+            "configuration": {"config": {"scheduler_params": {"lookahead": 3}}}}}}}))
+    [f] = hits(report(tree), "AB003")
+    assert f["severity"] == "error" and f["path"] == "relay-spec.json"
+    assert "gives the relay no node features" in f["message"]
+
+
+def test_ab003_elastic_scaling_on_one_core_is_said(tmp_path: Path) -> None:
+    tree = relay_tree(tmp_path, "stable2512", "scheduler_params = { lookahead = 3 }")
+    edit(tree, "runtime/src/lib.rs", "const BLOCK_PROCESSING_VELOCITY: u32 = 1;",
+         "const BLOCK_PROCESSING_VELOCITY: u32 = 3;")
+    [f] = hits(report(tree), "AB003")
+    assert f["severity"] == "info" and "velocity 3" in f["message"]
+    assert "num_cores" in f["fix_hint"]
+
+
+@pytest.mark.parametrize(("release", "severity"), [
+    ("stable2512", "error"), ("stable2603", None), ("unknown", "warning")])
+def test_ab003_a_host_configuration_field_the_relay_does_not_know(
+        release: str, severity: str | None, tmp_path: Path) -> None:
+    tree = relay_tree(tmp_path, release, "scheduler_params = { lookahead = 3 }\n"
+                      "max_relay_parent_session_age = 1")
+    found = [f for f in hits(report(tree), "AB003") if "max_relay_parent" in f["message"]]
+    assert [f["severity"] for f in found] == ([severity] if severity else [])

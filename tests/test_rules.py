@@ -19,6 +19,8 @@ CASES = {
     "AB001": ("rules/AB001-AB002-relay-configs", "zombienet.toml:7", "phase3-done"),
     "AB002": ("rules/AB001-AB002-relay-configs", "specs/zombienet-mixed.json:10",
               "rules/relay-ok"),
+    "AB003": ("rules/AB003-node-features", "zombienet.toml:10",
+              "rules/es-velocity-3-slot-based"),
     "AB000": ("nimbus", "runtime/src/lib.rs:157", "phase3-done"),
     "AB101": ("rules/AB101-zero-velocity", "runtime/src/lib.rs:61", "phase3-done"),
     "AB102": ("rules/AB102-relay-slot", "runtime/src/lib.rs:63", "phase3-done"),

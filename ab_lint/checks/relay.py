@@ -121,3 +121,85 @@ def scheduler_lookahead(scan: RelayScan) -> Iterator[Hit]:
         elif flat and config.new_format:
             yield Hit(_at(config, key), "old_key", found=value, expected=3,
                       severity="warning", data=data)
+
+
+# NodeFeatures bits (polkadot-primitives node_features::FeatureIndex)
+ELASTIC_SCALING_MVP = 1
+CANDIDATE_RECEIPT_V2 = 3
+
+
+def _bits(features: object) -> set[int] | None:
+    """The set bits of a serialised NodeFeatures bitvec (`{"bits": n, "data": [bytes],
+    "order": "bitvec::order::Lsb0"}`, as chain specs write it); None for another shape."""
+    if not isinstance(features, dict) or not isinstance(features.get("data"), list):
+        return None
+    if "Msb0" in str(features.get("order", "")):
+        return None  # never written by the SDK: not guessed at
+    bits = features.get("bits")
+    out: set[int] = set()
+    for i, byte in enumerate(features["data"]):
+        if not isinstance(byte, int) or isinstance(byte, bool):
+            return None
+        out |= {i * 8 + b for b in range(8) if byte >> b & 1}
+    return {b for b in out if not isinstance(bits, int) or b < bits}
+
+
+@repo_check("AB003")
+def node_features(scan: RelayScan) -> Iterator[Hit]:
+    """From stable2512 collators build only V2 candidate descriptors (#9443 removed the
+    collation-generation switch on the CandidateReceiptV2 node feature), and validators whose
+    relay lacks that feature reject each with "Invalid candidate receipt version"
+    (collator-protocol validator_side). Read where a network states the relay's features: a
+    zombienet patch over a named chain that leaves them out keeps the preset's (rococo-local
+    and westend-local set bits 1, 2 and 3); a chain spec's host configuration (a patch over
+    the runtime's default, or a full one) without them has none."""
+    v2 = _since(scan, "stable2512")
+    if v2 is False:
+        return
+    elastic = scan.velocity is not None and scan.velocity > 1
+    for config in scan.configs:
+        cfg = config.config
+        if not config.new_format:
+            continue  # the old genesis.runtime shape belongs to relays long before stable2512
+        data = {"file": config.rel, "sdk": _sdk(scan), "velocity": scan.velocity}
+        if "max_relay_parent_session_age" in cfg and _since(scan, "stable2603") is not True:
+            # HostConfiguration denies unknown fields; the field is not in master of
+            # 2025-12-18 (stable2512), DOMAIN-2026 has it from stable2603 (#11231)
+            yield Hit(_at(config, "max_relay_parent_session_age"), "unknown_field",
+                      severity="error" if scan.release is not None else "warning", data=data)
+        if "node_features" in cfg:
+            bits = _bits(cfg["node_features"])
+            if bits is None:
+                continue
+        elif config.kind == "zombienet":
+            continue  # the named chain's preset applies
+        else:
+            bits = set()
+        missing = [b for b in (CANDIDATE_RECEIPT_V2, ELASTIC_SCALING_MVP if elastic else None)
+                   if b is not None and b not in bits]
+        if not missing:
+            continue
+        where = _at(config, "node_features" if "node_features" in cfg else "config")
+        found = ", ".join(str(b) for b in sorted(bits)) or "none"
+        if CANDIDATE_RECEIPT_V2 in missing:
+            yield Hit(where, "no_v2" if v2 else "no_v2_unknown", found=found,
+                      expected="bit 3 (CandidateReceiptV2)" + (", bit 1" if elastic else ""),
+                      severity="error" if v2 else "warning", now=True, data=data)
+        else:
+            yield Hit(where, "no_elastic", found=found, expected="bit 1 (ElasticScalingMVP)",
+                      severity="warning", data=data)
+    if elastic and scan.networks and not any(
+            _assigns_cores(c) for c in scan.configs if c.kind == "zombienet"):
+        yield Hit(Located(None, scan.networks[0], 1, 1), "one_core", severity="info",
+                  data={"file": scan.networks[0], "velocity": scan.velocity,
+                        "sdk": _sdk(scan)})
+
+
+def _assigns_cores(config: HostConfig) -> bool:
+    """Whether a network gives the relay more than one core: `num_cores` above 1 in its
+    scheduler params, or a core assignment (coretime `assign_core`) it runs."""
+    scheduler = config.config.get("scheduler_params")
+    cores = scheduler.get("num_cores") if isinstance(scheduler, dict) else None
+    if isinstance(cores, int) and not isinstance(cores, bool) and cores > 1:
+        return True
+    return "assign_core" in config.text
