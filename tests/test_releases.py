@@ -522,3 +522,15 @@ def test_ab003_a_host_configuration_field_the_relay_does_not_know(
                       "max_relay_parent_session_age = 1")
     found = [f for f in hits(report(tree), "AB003") if "max_relay_parent" in f["message"]]
     assert [f["severity"] for f in found] == ([severity] if severity else [])
+
+
+def test_ab002_a_chain_spec_without_lookahead_gets_the_runtime_default(tmp_path: Path) -> None:
+    """A chain spec's patch applies to the runtime's default host configuration (not a
+    preset), whose SchedulerParams lookahead is 1, on every release."""
+    tree = on_release("phase3-done", "stable2606", tmp_path)
+    (tree / "relay-spec.json").write_text(json.dumps({
+        "name": "Local", "id": "local", "genesis": {"runtimeGenesis": {"patch": {
+            "configuration": {"config": {"scheduler_params": {"num_cores": 2}}}}}}}))
+    [f] = hits(report(tree), "AB002")
+    assert f["severity"] == "warning" and f["path"] == "relay-spec.json"
+    assert "whose lookahead is 1" in f["message"]

@@ -105,8 +105,16 @@ def scheduler_lookahead(scan: RelayScan) -> Iterator[Hit]:
         # the flat key of relays before SchedulerParams in a runtimeGenesis spec: right for
         # the relay binary it was exported from, not read by a current one
         data = {**data, "flat": flat and config.new_format}
-        if value is None:
-            # the relay preset's value applies: 3 from stable2503 (#7252), 2 before
+        if value is None and config.kind != "zombienet" and (
+                "async_backing_params" in cfg or isinstance(scheduler, dict)):
+            # a chain spec's host configuration is a patch over the runtime's default one (or
+            # a full one): SchedulerParams::default() has lookahead 1 (polkadot-primitives v9,
+            # 2025-12), whatever the presets say
+            yield Hit(_at(config, "scheduler_params" if scheduler else "config"),
+                      "implicit_default", found=1, expected=3, severity="warning", data=data)
+        elif value is None:
+            # zombienet patches the named chain's preset, whose value applies: 3 from
+            # stable2503 (#7252), 2 before
             preset = _since(scan, "stable2503")
             if preset is not True and (
                     "async_backing_params" in cfg or isinstance(scheduler, dict)):
