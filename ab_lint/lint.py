@@ -47,10 +47,11 @@ def _with_runtimes(relay: RelayScan, aura: list[TargetFacts]) -> RelayScan:
     known = [r for r in releases if r is not None and r.key is not None]
     oldest = min(known, key=lambda r: r.key or (0, 0)) if len(known) == len(releases) else None
     phases = [p for p in (t.phase for t in aura) if p is not None]
-    velocities = [v for v in (t.value("block_processing_velocity") for t in aura)
-                  if isinstance(v, int) and not isinstance(v, bool)]
+    velocities = [t.value("block_processing_velocity") for t in aura]
+    known_v = [v for v in velocities if isinstance(v, int) and not isinstance(v, bool)]
     return replace(relay, release=oldest, phase=max(phases) if phases else None,
-                   velocity=max(velocities) if velocities else None)
+                   velocity=min(known_v) if known_v and len(known_v) == len(velocities)
+                   else None)
 
 
 def run_targets(targets: list[TargetFacts], selected: set[str] | None = None,

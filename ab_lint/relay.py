@@ -57,7 +57,10 @@ class RelayScan:
     # release (the oldest of them; None when one is unknown); the highest phase they reached
     release: SdkRelease | None = None
     phase: int | None = None
-    velocity: int | None = None  # the highest BLOCK_PROCESSING_VELOCITY among them
+    # the lowest BLOCK_PROCESSING_VELOCITY among them (None if one is unknown): a network
+    # is not known to run a given runtime, so elastic scaling is asked of it only where
+    # every runtime of the repository scales
+    velocity: int | None = None
 
 
 def scan(root: Path, rel, diags: Diagnostics | None = None) -> RelayScan:
