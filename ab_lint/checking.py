@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ab_lint import catalogue, files, gating, parallel, suppress
+from ab_lint import catalogue, files, gating, parallel, suppress, tree
 from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import discover
@@ -50,9 +50,11 @@ def check_repository(path: Path, options: Options) -> Result:
                (_matched(rules, config.ignore), f"ignored in {config.source}")]
     diags = Diagnostics(root)
     workspaces = discover(path, diags, options.root)
+    scope = diags.scope or diags.root
+    tree.forget()
+    tree.listing(scope, diags)  # once, before the runtimes are read in forked processes
     checked = parallel.check(workspaces, diags, run, gating.LAST, options.jobs)
     targets, sources = checked.targets, checked.sources
-    scope = diags.scope or diags.root
     relay = scan(scope, diags.relative, diags)
     anchor = diags.relative(scope / "Cargo.toml") if (scope / "Cargo.toml").is_file() else (
         f"{targets[0].runtime_dir}/Cargo.toml" if targets else None)

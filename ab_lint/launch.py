@@ -10,17 +10,13 @@ a shell line or an `ExecStart=`, and a file that does not hold `--authoring` or
 
 from __future__ import annotations
 
-import errno
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ab_lint import files
+from ab_lint import files, tree
 from ab_lint.diagnostics import Diagnostics
 
-SKIP_DIRS = {"target", ".git", "node_modules", "vendor"}
-MAX_DEPTH = 6
 # launch files are small; a bigger .json is a chain spec with its wasm, read by relay.py
 MAX_BYTES = 1024 * 1024
 SUFFIXES = (".toml", ".json", ".yml", ".yaml", ".service", ".sh", ".env")
@@ -52,13 +48,21 @@ class LaunchScan:
 
 
 def scan(root: Path, rel, diags: Diagnostics | None = None) -> LaunchScan:
-    """The authoring flags in the files under `root`; `rel` names a path as reports do."""
+    """The authoring flags in the files under `root` (tree.listing: the walk relay.py and the
+    chain-spec reader share); `rel` names a path as reports do. Links are passed over: a
+    launch file is read where it lives."""
     out = LaunchScan()
-    try:
-        top = files.repository_top(root.resolve())
-    except (OSError, RuntimeError):
-        return out
-    _walk(str(root), 0, out, rel, top, diags)
+    for entry in tree.listing(root, diags):
+        name = entry.name
+        if entry.link or not (name.endswith(SUFFIXES) or name in NAMES) or name in (
+                "Cargo.toml", "Cargo.lock"):
+            continue
+        try:
+            data = files.read(Path(entry.path), MAX_BYTES, "launch file", None)
+        except files.Skipped:
+            continue  # a big or odd file named .json is rarely a launch file: no note
+        for line, mode, deprecated in flags_in(data):
+            out.flags.append(Flag(rel(Path(entry.path)), line, mode, deprecated))
     out.flags.sort(key=lambda f: (f.path, f.line))
     return out
 
@@ -76,34 +80,3 @@ def flags_in(data: bytes) -> list[tuple[int, str, bool]]:
         elif m.group(1) in _MODES:
             out.append((line, _MODES[m.group(1)], False))
     return out
-
-
-def _walk(folder: str, depth: int, out: LaunchScan, rel, top: Path,
-          diags: Diagnostics | None) -> None:
-    try:
-        with os.scandir(folder) as it:
-            entries = list(it)
-    except OSError as e:
-        if diags is not None and e.errno == errno.EACCES:
-            diags.add(Path(folder), f"cannot read folder: {e.strerror}")
-        return
-    for entry in entries:
-        name = entry.name
-        try:
-            if entry.is_symlink():
-                continue  # a link is the file it points at, read where it lives (if inside)
-            if entry.is_dir():
-                if depth < MAX_DEPTH and name not in SKIP_DIRS and not name.startswith("."):
-                    _walk(entry.path, depth + 1, out, rel, top, diags)
-                continue
-        except OSError:
-            continue
-        if not (name.endswith(SUFFIXES) or name in NAMES) or name in ("Cargo.toml",
-                                                                     "Cargo.lock"):
-            continue
-        try:
-            data = files.read(Path(entry.path), MAX_BYTES, "launch file", None)
-        except files.Skipped:
-            continue  # a big or odd file named .json is rarely a launch file: no note
-        for line, mode, deprecated in flags_in(data):
-            out.flags.append(Flag(rel(Path(entry.path)), line, mode, deprecated))

@@ -4,9 +4,7 @@ lookahead, in the key shapes of the old and the new chain-spec formats."""
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,13 +12,12 @@ from typing import Any, NamedTuple
 
 import rtoml
 
-from ab_lint import files
+from ab_lint import files, tree
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.sdk import SdkRelease
 
-SKIP_DIRS = {"target", ".git", "node_modules", ".github", "vendor"}
 MAX_BYTES = files.RELAY_CAP  # the cap is files.py's; named here for tests to lower
-MAX_DEPTH = 5
+MAX_DEPTH = 5  # the deepest folder a network is looked for in
 
 
 @dataclass
@@ -74,7 +71,7 @@ def scan(root: Path, rel, diags: Diagnostics | None = None) -> RelayScan:
         top = files.repository_top(root.resolve())
     except (OSError, RuntimeError):
         return out
-    _scan_dir(str(root), 0, out, rel, _Reading(top, diags))
+    _scan(root, out, rel, _Reading(top, diags))
     return out
 
 
@@ -97,30 +94,13 @@ _ANCHOR_FROM = 64 * 1024  # below this size two plain searches are as quick
 _ANCHOR_TRIES = 512  # a file with more anchors than this (prose, a dashboard) is searched
 
 
-def _scan_dir(folder: str, depth: int, out: RelayScan, rel, reading: _Reading) -> None:
-    """One directory: its files by name, then its subdirectories by name, down to MAX_DEPTH.
-
-    The walk of `os.walk(root)` with names sorted (a directory that cannot be listed, or
-    fails half way, is left out; symlinked directories are not followed), on plain strings:
-    a Path is built only for a file that is read as a network or a chain spec.
-    """
-    plain: list[os.DirEntry] = []
-    dirs: list[os.DirEntry] = []
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                (dirs if is_dir else plain).append(entry)
-    except OSError as e:
-        if reading.diags is not None and e.errno == errno.EACCES:
-            reading.diags.add(Path(folder), f"cannot read folder: {e.strerror}")
-        return
-    for entry in sorted(plain, key=_name):
+def _scan(root: Path, out: RelayScan, rel, reading: _Reading) -> None:
+    """The files of tree.listing (the walk every reader of the folder shares) down to
+    MAX_DEPTH: a Path is built only for a file that is read as a network or a chain spec."""
+    for entry in tree.listing(root, reading.diags):
         name = entry.name
-        if not name.endswith((".toml", ".json")) or name in ("Cargo.toml", "package.json"):
+        if entry.depth > MAX_DEPTH or not name.endswith((".toml", ".json")) or name in (
+                "Cargo.toml", "package.json"):
             continue
         data = _read(entry, reading)
         if data is None:
@@ -132,17 +112,6 @@ def _scan_dir(folder: str, depth: int, out: RelayScan, rel, reading: _Reading) -
         if not _mentions(data):
             continue
         _take(Path(entry.path), name, data, out, rel)
-    if depth < MAX_DEPTH:
-        for entry in sorted(dirs, key=_name):
-            name = entry.name
-            if name in SKIP_DIRS or name.startswith("."):
-                continue
-            try:
-                if entry.is_symlink():
-                    continue
-            except OSError:
-                continue
-            _scan_dir(entry.path, depth + 1, out, rel, reading)
 
 
 def _mentions(data: bytes) -> bool:
@@ -166,11 +135,7 @@ def _mentions(data: bytes) -> bool:
     return any(needle in data for needle in _NEEDLES)
 
 
-def _name(entry: os.DirEntry) -> str:
-    return entry.name
-
-
-def _read(entry: os.DirEntry, reading: _Reading) -> bytes | None:
+def _read(entry: tree.Entry, reading: _Reading) -> bytes | None:
     """The file's bytes; None for one that is not a regular file (a FIFO would block the
     read), is bigger than MAX_BYTES, leads out of the repository or cannot be read. A file
     named as a network or chain spec (.toml, .json) that is not read is a note."""
@@ -178,7 +143,7 @@ def _read(entry: os.DirEntry, reading: _Reading) -> bytes | None:
     try:
         # a link is checked against the repository; a plain file under the walked root is in it
         return files.read(path, MAX_BYTES, "TOML or JSON file",
-                          reading.top if entry.is_symlink() else None)
+                          reading.top if entry.link else None)
     except files.Skipped as e:
         if reading.diags is not None:
             reading.diags.add(path, str(e))

@@ -23,12 +23,11 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from tree_sitter import Node
 
-from ab_lint import files
+from ab_lint import files, tree
 from ab_lint.checks import Hit, check, first_located
 from ab_lint.facts import TargetFacts
 from ab_lint.model import Located, RuntimeModel, at
@@ -54,7 +53,6 @@ KNOWN_KEYS = {
     ("parachains_common", "AssetHubPolkadotAuraId"): (
         "sp_consensus_aura", "ed25519", "AuthorityId"),
 }
-SKIP_DIRS = {"target", ".git", "node_modules", "vendor"}
 MAX_DEPTH = 5
 
 
@@ -245,37 +243,23 @@ class ChainSpec:
     line: int  # where the extension (relay_chain) is written, for the para_id beside it
 
 
-@lru_cache(maxsize=8)
 def parachain_specs(top: Path, root: Path) -> tuple[ChainSpec, ...]:
     """The parachain chain specs under `top` (JSON with a genesis and a relay-chain
-    extension), paths relative to `root`. Read once per repository and process: every
-    runtime of a monorepo asks."""
-    out: list[ChainSpec] = []
-    _walk(top, 0, root, files.repository_top(top), out)
-    return tuple(out)
+    extension), paths relative to `root`. Read once per run: every runtime of a monorepo
+    asks."""
+    return tree.derived(("chain specs", str(top), str(root)), lambda: _specs(top, root))
 
 
-def _walk(folder: Path, depth: int, root: Path, repo: Path, out: list[ChainSpec]) -> None:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return  # a folder that cannot be listed holds nothing we can read
-    for entry in entries:
-        try:
-            if entry.is_symlink():
-                continue  # links are not followed: they may lead out of the repository
-            if entry.is_dir():
-                if depth < MAX_DEPTH and entry.name not in SKIP_DIRS and (
-                        not entry.name.startswith(".")):
-                    _walk(Path(entry.path), depth + 1, root, repo, out)
-                continue
-        except OSError:
-            continue
-        if not entry.name.endswith(".json") or entry.name == "package.json":
-            continue
+def _specs(top: Path, root: Path) -> tuple[ChainSpec, ...]:
+    out = []
+    for entry in tree.listing(top):
+        if entry.link or entry.depth > MAX_DEPTH or not entry.name.endswith(".json") or (
+                entry.name == "package.json"):
+            continue  # links are not followed: they may lead out of the repository
         spec = _spec(Path(entry.path), root)
         if spec is not None:
             out.append(spec)
+    return tuple(out)
 
 
 def _spec(path: Path, root: Path) -> ChainSpec | None:
