@@ -6,14 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ab_lint.checks import Hit, check
-from ab_lint.checks.phase1 import (
-    SLOT_PANIC_AHEAD,
-    SLOT_PANIC_MATCH,
-    SLOT_PANIC_OLD,
-    aura,
-    release,
-    since,
-)
+from ab_lint.checks.phase1 import aura, release, since, slot_panic
 from ab_lint.facts import TargetFacts
 from ab_lint.known import module_values
 from ab_lint.model import PARACHAIN_SYSTEM, Located, at
@@ -193,15 +186,9 @@ def slot_consistency(t: TargetFacts) -> Iterator[Hit]:
 
 
 def _slot_panic(t: TargetFacts) -> str | None:
-    """The panic a parachain slot off the relay's grid meets: "" for an unknown release,
-    None where none is known (stable2407 to stable2412 tolerate a slot up to velocity ahead)."""
-    if release(t) is None:
-        return ""
-    if not t.sdk.at_least("stable2407"):
-        return SLOT_PANIC_OLD
-    if t.sdk.at_least("stable2512"):
-        return SLOT_PANIC_MATCH
-    return SLOT_PANIC_AHEAD if t.sdk.at_least("stable2503") else None
+    """A parachain slot off the relay's grid: stable2407 to stable2412 tolerate a slot up to
+    velocity ahead; from stable2503 it panics as one ahead does."""
+    return slot_panic(t, bool(t.sdk) and t.sdk.at_least("stable2503"))
 
 
 @check("AB404")

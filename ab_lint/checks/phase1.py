@@ -57,16 +57,22 @@ SLOT_PANIC_AHEAD = "Parachain slot is too far in the future"
 SLOT_PANIC_MATCH = "Parachain slot must match relay-derived slot"
 
 
-def relay_slot_panic(t: TargetFacts, relay_slot: int | None) -> str | None:
-    """The panic a wrong relay slot argument meets on the runtime's release; None where it
-    meets none (R > 6000 between stable2407 and stable2509), "" when the release is unknown."""
+def slot_panic(t: TargetFacts, ahead: bool) -> str | None:
+    """The panic the consensus hook meets, on the runtime's release, when the parachain slot
+    is off the relay's grid: "" when the release is unknown; between stable2407 and
+    stable2509 only a slot `ahead` of the relay's panics (None: none)."""
     if release(t) is None:
         return ""
     if not t.sdk.at_least("stable2407"):
         return SLOT_PANIC_OLD
     if t.sdk.at_least("stable2512"):
         return SLOT_PANIC_MATCH
-    return SLOT_PANIC_AHEAD if relay_slot is None or relay_slot < 6000 else None
+    return SLOT_PANIC_AHEAD if ahead else None
+
+
+def relay_slot_panic(t: TargetFacts, relay_slot: int | None) -> str | None:
+    """A wrong relay slot argument: below 6000 ms the parachain slot runs ahead."""
+    return slot_panic(t, relay_slot is None or relay_slot < 6000)
 
 
 @check("AB101")
