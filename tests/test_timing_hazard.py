@@ -60,3 +60,17 @@ def test_constants_built_for_another_block_time_are_named_at_6_s_too() -> None:
 def test_a_target_short_of_phase_3_leaves_the_switch_and_ab401_out() -> None:
     assert ab401(AHEAD, "--target-phase", "2") == []
     assert len(ab401(AHEAD, "--target-phase", "3")) == 3
+
+
+def test_multisig_keeps_its_local_block_number(tmp_path: Path) -> None:
+    # multisig stamps operations with the block number, it counts no duration (fellows #809)
+    import shutil
+
+    root = tmp_path / "ahead"
+    shutil.copytree(AHEAD, root, symlinks=True)
+    lib = root / "runtime/src/lib.rs"
+    lib.write_text(lib.read_text().replace("impl pallet_vesting::Config for Runtime {",
+                                           "impl pallet_multisig::Config for Runtime {"))
+    providers = [f for f in ab401(root) if "BlockNumberProvider" in f["message"]]
+    assert providers == []
+    assert [f for f in ab401(AHEAD) if "BlockNumberProvider" in f["message"]]
