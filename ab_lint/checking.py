@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ab_lint import catalogue, files, gating, parallel, suppress, tree
+from ab_lint import catalogue, elastic, files, gating, launch, parallel, suppress, tree
 from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import discover
@@ -56,6 +56,10 @@ def check_repository(path: Path, options: Options) -> Result:
     checked = parallel.check(workspaces, diags, run, gating.LAST, options.jobs)
     targets, sources = checked.targets, checked.sources
     relay = scan(scope, diags.relative, diags)
+    # launch files choose the collator only where the omni-node runs a runtime
+    launched = launch.scan(scope, diags.relative, diags) if any(
+        t.node_dir is None for t in targets) else None
+    elastic.add_facts(targets, relay, launched)
     anchor = diags.relative(scope / "Cargo.toml") if (scope / "Cargo.toml").is_file() else (
         f"{targets[0].runtime_dir}/Cargo.toml" if targets else None)
     kept: list[Finding] = []
