@@ -53,13 +53,13 @@ def check_repository(path: Path, options: Options) -> Result:
     scope = diags.scope or diags.root
     tree.forget()
     tree.listing(scope, diags)  # once, before the runtimes are read in forked processes
-    checked = parallel.check(workspaces, diags, run, gating.LAST, options.jobs)
-    targets, sources = checked.targets, checked.sources
     relay = scan(scope, diags.relative, diags)
     # launch files choose the collator only where the omni-node runs a runtime
     launched = launch.scan(scope, diags.relative, diags) if any(
-        t.node_dir is None for t in targets) else None
-    elastic.add_facts(targets, relay, launched)
+        t.node is None for w in workspaces for t in w.targets) else None
+    checked = parallel.check(workspaces, diags, run, gating.LAST, options.jobs,
+                             lambda ts: elastic.add_facts(ts, relay, launched))
+    targets, sources = checked.targets, checked.sources
     anchor = diags.relative(scope / "Cargo.toml") if (scope / "Cargo.toml").is_file() else (
         f"{targets[0].runtime_dir}/Cargo.toml" if targets else None)
     kept: list[Finding] = []

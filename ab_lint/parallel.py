@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ab_lint import files
@@ -51,19 +52,24 @@ def default_jobs() -> int:
     return max(1, min(available, 4))
 
 
+Prepare = Callable[[list[TargetFacts]], None]
+
+
 def check(workspaces: list[Workspace], diags: Diagnostics, selected: set[str] | None,
-          phase: int, jobs: int = 1) -> Checked:
+          phase: int, jobs: int = 1, prepare: Prepare | None = None) -> Checked:
+    """`prepare` completes the targets' facts, before the rules, from what was read of the
+    repository as a whole (a forked process inherits it)."""
     pairs = [(w, t) for w in workspaces for t in w.targets]
     chunks = _chunks(pairs, jobs if hasattr(os, "fork") else 1)
     if len(chunks) < 2:
-        return _check(pairs, selected, phase, diags)
+        return _check(pairs, selected, phase, diags, prepare)
     start = len(diags.items)
-    children = [_fork(chunk, selected, phase, diags, start) for chunk in chunks[1:]]
-    out = _check(chunks[0], selected, phase, diags)
+    children = [_fork(chunk, selected, phase, diags, start, prepare) for chunk in chunks[1:]]
+    out = _check(chunks[0], selected, phase, diags, prepare)
     for chunk, child in zip(chunks[1:], children, strict=True):
         part = _receive(*child)
         if part is None:
-            part = _check(chunk, selected, phase, diags)
+            part = _check(chunk, selected, phase, diags, prepare)
         for note in part.notes:
             diags.add(note.path, note.message, note.line)
         out.targets += part.targets
@@ -94,15 +100,17 @@ def _chunks(pairs: Chunk, jobs: int) -> list[Chunk]:
 
 
 def _check(chunk: Chunk, selected: set[str] | None, phase: int,
-           diags: Diagnostics) -> Checked:
+           diags: Diagnostics, prepare: Prepare | None = None) -> Checked:
     guard = Guard(diags)
     targets = collect_targets(chunk, guard)
+    if prepare is not None:
+        prepare(targets)
     findings = run_targets(targets, selected, phase, guard)
     return Checked(targets, findings, _sources(targets), crashed=guard.crashed)
 
 
 def _fork(chunk: Chunk, selected: set[str] | None, phase: int, diags: Diagnostics,
-          start: int) -> tuple[int, int]:
+          start: int, prepare: Prepare | None) -> tuple[int, int]:
     read, write = os.pipe()
     pid = os.fork()
     if pid:
@@ -111,7 +119,7 @@ def _fork(chunk: Chunk, selected: set[str] | None, phase: int, diags: Diagnostic
     code = 1
     try:  # the child: never returns, never runs the parent's exit handlers
         os.close(read)
-        part = _check(chunk, selected, phase, diags)
+        part = _check(chunk, selected, phase, diags, prepare)
         part.targets = [_without_models(t) for t in part.targets]
         part.notes = diags.items[start:]
         with os.fdopen(write, "wb") as out:

@@ -46,6 +46,8 @@ CASES = {
     "AB402": ("failures/laos-788-no-space", "runtime/src/lib.rs:60", "phase3-done"),
     "AB403": ("rules/AB103-slot-mismatch", "runtime/src/lib.rs:43", "phase3-done"),
     "AB404": ("rules/AB404-short-authoring", "node/src/service.rs:73", "phase3-done"),
+    "AB407": ("rules/AB407-offset-mismatch", "runtime/src/lib.rs:141",
+              "rules/es-velocity-3-slot-based"),
     "AB408": ("failures/sdk-4589-old-sdk", "Cargo.lock:6", "phase3-done"),
     "AB501": ("rules/AB5-stable2509-select-core", "runtime/src/lib.rs:108",
               "rules/AB5-stable2503-staged"),

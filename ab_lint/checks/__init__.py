@@ -57,4 +57,13 @@ def first_located(*candidates: Located | None) -> Located | None:
 
 
 # The modules register their checks on import.
-from ab_lint.checks import breakers, hazards, omni, phase1, phase2, phase3, relay  # noqa: E402, F401
+from ab_lint.checks import (  # noqa: E402, F401
+    breakers,
+    elastic,
+    hazards,
+    omni,
+    phase1,
+    phase2,
+    phase3,
+    relay,
+)
