@@ -76,3 +76,18 @@ def test_a_target_block_rate_other_than_the_velocity(release: str, severity: str
     assert "the slot-based collator builds 1 blocks per relay slot" in f["message"]
     edit(tree, LIB, "\t\t\t1\n", "\t\t\t3\n")
     assert hits(report(tree), "AB407") == []
+
+
+def test_a_velocity_above_one_on_the_lookahead_collator(tmp_path: Path) -> None:
+    tree = _tree(tmp_path)
+    service = tree / "node/src/service.rs"
+    text = service.read_text()
+    assert "slot_based" in text
+    service.write_text(text.replace("slot_based", "lookahead"))
+    doc = report(tree)
+    assert doc["targets"][0]["facts"]["authoring"] == "lookahead"
+    (f,) = hits(doc, "AB407")
+    assert (f["severity"], f["later_step"], f["found"]) == ("error", False, "lookahead")
+    assert f["path"] == "node/src/service.rs"
+    assert "cannot reach 3 blocks per relay slot" in f["message"]
+    assert "slot_based::run" in f["fix_hint"]

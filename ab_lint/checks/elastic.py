@@ -6,6 +6,9 @@ ones the runtime enforces.
   (`block_builder_task.rs`: `unwrap_or_default`). parachain-system checks the descendants
   against `type RelayParentOffset` whenever that is above 0, and panics on any other count
   (`lib.rs`, `descendant_validation.rs`: InvalidNumberOfDescendants).
+- The collator. The lookahead collator takes the first core the claim queue gives its para
+  and builds at most two blocks per relay parent (`collators/lookahead.rs`: "This needs to
+  change to support elastic scaling"): a velocity above 1 needs the slot-based one.
 - The target block rate. From stable2603 the collator builds `TargetBlockRate::
   target_block_rate()` blocks per relay slot, and the velocity is what the runtime accepts.
 """
@@ -30,6 +33,7 @@ def elastic_consistency(t: TargetFacts) -> Iterator[Hit]:
         return
     yield from _offset(t)
     yield from _rate(t)
+    yield from _collator(t)
 
 
 def _offset(t: TargetFacts) -> Iterator[Hit]:
@@ -62,3 +66,13 @@ def _rate(t: TargetFacts) -> Iterator[Hit]:
     yield Hit(t.facts["target_block_rate_api"], "rate", found=rate, expected=velocity,
               severity="error" if strict else "warning", now=strict,
               data={"velocity": velocity, "rate": rate, "slot_based": slot_based})
+
+
+def _collator(t: TargetFacts) -> Iterator[Hit]:
+    velocity = _int(t.value("block_processing_velocity"))
+    if velocity is None or velocity <= 1 or t.value("authoring") != "lookahead":
+        return
+    where = t.facts["authoring"]
+    yield Hit(where if where.path else t.facts["block_processing_velocity"], "lookahead",
+              found="lookahead", expected="slot-based", now=True,
+              data={"velocity": velocity, "omni": t.node_dir is None})
