@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, run
 
-BASES = ["phase3-done", "split-umbrella", "legacy-2023"]
+# the omni-node and elastic-scaling bases reach the release-gated and AB6xx/AB407 checks
+BASES = ["phase3-done", "split-umbrella", "legacy-2023", "omni-node", "rules/AB407-offset-mismatch"]
 
 
 def _copies() -> dict[str, tuple[Path, list[Path]]]:
