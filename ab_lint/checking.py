@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ab_lint import catalogue, elastic, files, gating, launch, parallel, suppress, tree
+from ab_lint import catalogue, elastic_facts, files, gating, launch, parallel, suppress, tree
 from ab_lint.config import load as load_config
 from ab_lint.diagnostics import Diagnostics
 from ab_lint.discover import discover
@@ -58,7 +58,7 @@ def check_repository(path: Path, options: Options) -> Result:
     launched = launch.scan(scope, diags.relative, diags) if any(
         t.node is None for w in workspaces for t in w.targets) else None
     checked = parallel.check(workspaces, diags, run, gating.LAST, options.jobs,
-                             lambda ts: elastic.add_facts(ts, relay, launched))
+                             lambda ts: elastic_facts.add_facts(ts, relay, launched))
     targets, sources = checked.targets, checked.sources
     anchor = diags.relative(scope / "Cargo.toml") if (scope / "Cargo.toml").is_file() else (
         f"{targets[0].runtime_dir}/Cargo.toml" if targets else None)
@@ -69,7 +69,10 @@ def check_repository(path: Path, options: Options) -> Result:
         why = next((why for ids, why in waiving if f.rule in ids), None) or (
             f"per-path-ignores in {config.source}" if config.ignored_at(f.rule, f.path)
             else None)
-        (waived.append((f, why)) if why else kept.append(f))
+        if why:
+            waived.append((f, why))
+        else:
+            kept.append(f)
     marks = suppress.collect(sources)
     kept = suppress.apply(kept, marks)
     chosen = {t.runtime_dir: options.target_phase

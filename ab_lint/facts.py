@@ -41,7 +41,7 @@ RUNTIME_FACTS = (
     "target_block_rate_api", "scheduling_signature_verifier", "scheduling_v3_enabled_api",
     "select_core", "ump_signals_feature", "get_parachain_info_api", "block_weight_mode",
     "aura_ext_migration_v0_to_v1",
-    # elastic scaling, read outside the runtime's code (elastic.py)
+    # elastic scaling, read outside the runtime's code (elastic_facts.py)
     "authoring", "relay_cores",
 )
 NODE_FACTS = ("collator", "authoring_duration_ms", "para_backend_passed", "code_hash_provider")

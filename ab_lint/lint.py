@@ -10,7 +10,7 @@ from ab_lint.checks import CHECKS, REPO_CHECKS, Hit
 from ab_lint.facts import TargetFacts
 from ab_lint.findings import Finding
 from ab_lint.guard import Guard
-from ab_lint.model import Located
+from ab_lint.model import Located, integer
 from ab_lint.relay import RelayScan
 
 
@@ -48,7 +48,7 @@ def _with_runtimes(relay: RelayScan, aura: list[TargetFacts]) -> RelayScan:
     oldest = min(known, key=lambda r: r.key or (0, 0)) if len(known) == len(releases) else None
     phases = [p for p in (t.phase for t in aura) if p is not None]
     velocities = [t.value("block_processing_velocity") for t in aura]
-    known_v = [v for v in velocities if isinstance(v, int) and not isinstance(v, bool)]
+    known_v = [v for v in velocities if integer(v) is not None]
     return replace(relay, release=oldest, phase=max(phases) if phases else None,
                    velocity=min(known_v) if known_v and len(known_v) == len(velocities)
                    else None)

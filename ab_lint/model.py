@@ -61,6 +61,11 @@ class Located:
     file: SourceFile | None = field(default=None, compare=False, repr=False)
 
 
+def integer(value: object) -> int | None:
+    """A value that is a Rust integer: an int, never a bool (which Python counts as one)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def at(value: object, file: SourceFile | None, node: Node | None) -> Located:
     if file is None or node is None:
         return Located(value)
@@ -471,7 +476,7 @@ class RuntimeModel:
             value = self.values.expr(module, expr)
         except Unresolved:
             return None
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return integer(value)
 
     def api_hook(self, api: Impl | None) -> Resolved | None:
         """The hook type AuraUnincludedSegmentApi::can_build_upon delegates to."""

@@ -1,4 +1,4 @@
-"""Elastic-scaling facts read outside the runtime's code (ab_lint/elastic.py): how collators
+"""Elastic-scaling facts read outside the runtime's code (ab_lint/elastic_facts.py): how collators
 author blocks, and the cores a local relay gives."""
 
 from __future__ import annotations

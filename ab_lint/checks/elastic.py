@@ -20,11 +20,7 @@ from collections.abc import Iterator
 from ab_lint.checks import Hit, check
 from ab_lint.checks.phase1 import aura, impl_at
 from ab_lint.facts import TargetFacts
-from ab_lint.model import PARACHAIN_SYSTEM
-
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+from ab_lint.model import PARACHAIN_SYSTEM, integer
 
 
 @check("AB407")
@@ -37,9 +33,9 @@ def elastic_consistency(t: TargetFacts) -> Iterator[Hit]:
 
 
 def _offset(t: TargetFacts) -> Iterator[Hit]:
-    config = _int(t.value("relay_parent_offset"))
+    config = integer(t.value("relay_parent_offset"))
     api = t.runtime.runtime_api("RelayParentOffsetApi")
-    said = _int(t.value("relay_parent_offset_api"))
+    said = integer(t.value("relay_parent_offset_api"))
     where = t.facts["relay_parent_offset"]
     if config is not None and config > 0 and api is None:
         yield Hit(where if where.path else impl_at(t, PARACHAIN_SYSTEM), "offset_no_api",
@@ -57,8 +53,8 @@ def _offset(t: TargetFacts) -> Iterator[Hit]:
 
 
 def _rate(t: TargetFacts) -> Iterator[Hit]:
-    velocity = _int(t.value("block_processing_velocity"))
-    rate = _int(t.value("target_block_rate_api"))
+    velocity = integer(t.value("block_processing_velocity"))
+    rate = integer(t.value("target_block_rate_api"))
     if velocity is None or rate is None or rate == velocity:
         return
     slot_based = t.value("authoring") == "slot-based"
@@ -69,7 +65,7 @@ def _rate(t: TargetFacts) -> Iterator[Hit]:
 
 
 def _collator(t: TargetFacts) -> Iterator[Hit]:
-    velocity = _int(t.value("block_processing_velocity"))
+    velocity = integer(t.value("block_processing_velocity"))
     if velocity is None or velocity <= 1 or t.value("authoring") != "lookahead":
         return
     where = t.facts["authoring"]

@@ -9,8 +9,7 @@ from ab_lint.checks import Hit, check
 from ab_lint.checks.phase1 import aura, release, since, slot_panic
 from ab_lint.facts import TargetFacts
 from ab_lint.known import module_values
-from ab_lint.model import PARACHAIN_SYSTEM, Located, at
-from ab_lint.rust.evaluate import Unresolved
+from ab_lint.model import Located, at, integer
 from ab_lint.rust.names import External
 from ab_lint.rust.tokens import tokens
 
@@ -124,32 +123,9 @@ def capacity_velocity(t: TargetFacts) -> Iterator[Hit]:
 
 def relay_parent_offset(t: TargetFacts) -> int:
     """O of the capacity formulas: the `relay_parent_offset` fact; 0 where it is unknown or
-    not a number (moonkit's storage-set "dynamic" offset cannot be read statically). Until
-    that fact exists, what parachain-system's `type RelayParentOffset` (or a
-    RELAY_PARENT_OFFSET constant) evaluates to."""
-    if "relay_parent_offset" in t.facts:
-        value = t.value("relay_parent_offset")
-    else:
-        value = _configured_offset(t)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
-
-
-def _configured_offset(t: TargetFacts) -> int:
-    """The offset parachain-system is configured with (`type RelayParentOffset`, from
-    stable2506), else a RELAY_PARENT_OFFSET constant the runtime sees; 0 without either."""
-    rt = t.runtime
-    if rt is None:
-        return 0
-    system = rt.pallet_config(PARACHAIN_SYSTEM)
-    try:
-        found = rt.assoc_value(system, "RelayParentOffset")
-    except Unresolved:
-        found = None
-    if found is None:
-        visible = rt.visible(("RELAY_PARENT_OFFSET",))
-        found = visible[0] if visible is not None else None
-    value = found.value if found is not None else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    not a number (moonkit's storage-set "dynamic" offset cannot be read statically)."""
+    offset = integer(t.value("relay_parent_offset"))
+    return offset if offset is not None and offset > 0 else 0
 
 
 RELAY_SLOT_MS = 6000  # Polkadot, Kusama, Paseo, Westend: the slot the relay actually has

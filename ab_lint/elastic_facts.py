@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ab_lint.facts import TargetFacts
 from ab_lint.launch import LaunchScan
-from ab_lint.model import Located
+from ab_lint.model import Located, integer
 from ab_lint.relay import RelayScan
 
 MODES = {"lookahead": "lookahead", "slot_based": "slot-based"}
@@ -48,7 +48,6 @@ def relay_cores(relay: RelayScan | None) -> Located:
         written = [("num_cores", scheduler.get("num_cores") if isinstance(scheduler, dict)
                     else None), ("coretime_cores", config.config.get("coretime_cores"))]
         for key, value in written:
-            if isinstance(value, int) and not isinstance(value, bool) and (
-                    best.value is None or value > best.value):
+            if integer(value) is not None and (best.value is None or value > best.value):
                 best = Located(value, config.rel, config.line_of(key), 1)
     return best
