@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ab_lint import launch
 
@@ -53,3 +55,12 @@ def test_scan_finds_flags_in_launch_files_and_nowhere_else(tmp_path: Path) -> No
 
 def test_an_empty_repository_has_no_flags(tmp_path: Path) -> None:
     assert launch.scan(tmp_path, str).flags == []
+
+
+@given(st.binary(max_size=4000), st.sampled_from([b"--authoring", b"--authoring=",
+                                                  b"--authoring \n- ", b"use-slot-based"]))
+def test_any_bytes_give_flags_or_none_never_an_error(data: bytes, flag: bytes) -> None:
+    text = data[: len(data) // 2] + flag + data[len(data) // 2:]
+    for line, mode, deprecated in launch.flags_in(text):
+        assert 1 <= line <= text.count(b"\n") + 1
+        assert mode in ("slot-based", "lookahead") and isinstance(deprecated, bool)
